@@ -1,0 +1,114 @@
+# Makefile - lda, one non-recursive GNU Makefile
+#
+#   make            build build/lda
+#   make demo       install missing build packages (as root), build, and
+#                   deliver a sample message into ./demo/Maildir
+#   make check      install what the tests need (as root), build, run all
+#   make check SANITIZE=1   the same under ASan + UBSan (build/asan/)
+#   make bench      benchmarks against maildrop, dovecot-lda and a floor
+#   make install    PREFIX=/usr/local DESTDIR=
+
+PREFIX ?= /usr/local
+SBINDIR = $(PREFIX)/bin
+MANDIR = $(PREFIX)/share/man
+DESTDIR ?=
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+WARN = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
+       -Wpointer-arith -Wwrite-strings -Wformat=2 -Wvla -Werror
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 $(WARN) $(CFLAGS)
+LDFLAGS ?=
+
+ifeq ($(SANITIZE),1)
+B = build/asan
+ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
+              -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+else
+B = build
+endif
+
+# Packages, by the step that needs them (Debian 12 names).
+DEPS_BUILD = gcc make pkg-config
+DEPS_CHECK = $(DEPS_BUILD) libcmocka-dev python3 postfix swaks \
+             dovecot-core dovecot-imapd
+DEPS_BENCH = $(DEPS_BUILD) maildrop dovecot-core
+
+UTIL = util/status.c util/io.c
+STORE = store/backend.c store/local.c store/lock.c store/quota.c \
+        store/mdname.c store/maildir.c
+LDA = lda/config.c lda/recipient.c lda/template.c lda/message.c \
+      lda/header.c lda/log.c lda/privs.c lda/deliver.c
+LIB_SRC = $(UTIL) $(STORE) $(LDA)
+LIB_OBJ = $(LIB_SRC:%.c=$(B)/obj/%.o)
+
+UNIT = config recipient template message header mdname quota
+UNIT_BIN = $(UNIT:%=$(B)/tests/unit/test_%)
+
+.PHONY: all check demo bench install clean deps-build deps-check \
+        deps-bench unit integration
+
+all: $(B)/lda
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/liblda.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/lda: $(B)/obj/lda/main.o $(B)/liblda.a
+	$(CC) $(LDFLAGS) -o $@ $^
+
+# Unit tests: cmocka, reporting TAP to prove(1).
+CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+
+$(B)/tests/unit/test_%: tests/unit/test_%.c $(B)/liblda.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(LDFLAGS) -o $@ $< \
+	    $(B)/liblda.a $(CMOCKA_LIBS)
+
+# The fault-injection shim is never built with sanitizers.
+build/faultfs.so: tests/fault/faultfs.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -g -Wall -Wextra -shared -fPIC -o $@ $< -ldl
+
+# deps-*: install missing Debian packages when root; otherwise say what
+# is missing and go on (a developer may have them already).
+deps-build deps-check deps-bench: deps-%:
+	@sh tests/deps.sh $(DEPS_$(shell echo $* | tr a-z A-Z))
+
+unit: $(UNIT_BIN)
+	CMOCKA_MESSAGE_OUTPUT=TAP prove -e '' $(UNIT_BIN)
+
+check: deps-check
+	$(MAKE) $(B)/lda $(UNIT_BIN) build/faultfs.so
+	LDA=$(CURDIR)/$(B)/lda FAULTFS=$(CURDIR)/build/faultfs.so \
+	CMOCKA_MESSAGE_OUTPUT=TAP \
+	prove -e '' $(UNIT_BIN) :: && \
+	LDA=$(CURDIR)/$(B)/lda FAULTFS=$(CURDIR)/build/faultfs.so \
+	prove $(PROVE_FLAGS) tests/t[0-9]*.sh
+
+demo: deps-build
+	$(MAKE) $(B)/lda
+	@sh demo/run.sh $(B)/lda
+
+bench: deps-bench
+	$(MAKE) $(B)/lda
+	@sh bench/run.sh $(B)/lda
+
+install: $(B)/lda
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(MANDIR)/man5
+	install -m 755 $(B)/lda $(DESTDIR)$(SBINDIR)/lda
+	install -m 644 man/lda.8 $(DESTDIR)$(MANDIR)/man8/lda.8
+	install -m 644 man/lda.conf.5 $(DESTDIR)$(MANDIR)/man5/lda.conf.5
+
+clean:
+	rm -rf build demo/Maildir
+
+-include $(LIB_OBJ:.o=.d) $(B)/obj/lda/main.d

@@ -1,0 +1,36 @@
+/* config.h - lda.conf: settings, defaults, parsing */
+#ifndef LDA_CONFIG_H
+#define LDA_CONFIG_H
+
+#include <stdint.h>
+
+#include "../util/status.h"
+
+#define CONFIG_DEFAULT_FILE "/etc/lda/lda.conf"
+#define CONFIG_MAX_WARNINGS 8
+
+struct config {
+    char maildir[1024];
+    char user[64];
+    char group[64];
+    int create_maildir;
+    int create_folders;
+    char recipient_delimiter[16];
+    uint64_t quota;
+    uint64_t quota_messages;
+    int quota_bounce;
+    int quota_warning[CONFIG_MAX_WARNINGS];
+    int quota_warnings;
+    uint64_t message_size_limit;
+    int add_headers;
+    uint64_t delivery_timeout;
+};
+
+void config_defaults(struct config *cfg);
+int config_set(struct config *cfg, const char *key, const char *value,
+               const char *where, struct status *st);
+int config_override(struct config *cfg, const char *kv, struct status *st);
+int config_load(struct config *cfg, const char *path, int must_exist,
+                struct status *st);
+
+#endif

@@ -1,0 +1,395 @@
+/*
+ * deliver.c - one delivery, from options to exit code
+ *
+ * Order of work: settings, recipient, account, then the message is
+ * streamed once from standard input into tmp/: the leading "From "
+ * line dropped, CRLF made LF, Return-Path and Delivered-To put on top
+ * unless the MTA already did, the header section scanned for a mail
+ * loop on the way.  maildir_commit() then makes it durable and
+ * visible.  Every outcome is one syslog line and, on failure, one
+ * status line whose code tells Postfix what to do.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/time.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../store/backend.h"
+#include "../store/maildir.h"
+#include "../store/mdname.h"
+#include "config.h"
+#include "deliver.h"
+#include "header.h"
+#include "log.h"
+#include "message.h"
+#include "privs.h"
+#include "recipient.h"
+#include "template.h"
+
+#define BLOCK 65536
+#define HARD_EXIT_GRACE 10      /* seconds after the timeout */
+
+struct ctx {
+    const struct options *o;
+    struct config cfg;
+    struct recipient rcpt;
+    char sender[1024];
+    int sender_known;
+    char root[MD_PATH];
+    char base[MD_PATH];
+    char host[256];
+    struct maildir_opts mo;
+    struct maildir md;
+    struct backend *b;
+    int have_rp, have_dt;       /* trace lines the MTA put on top */
+    int dt_count;               /* Delivered-To: naming the recipient */
+    struct timeval start;
+};
+
+static volatile sig_atomic_t timed_out;
+static struct maildir *volatile active;
+
+/*
+ * on_alarm - the first alarm makes reads fail so the delivery ends
+ * through its normal error path; a second one, if a system call hangs
+ * past the grace period, ends the process with 75 all the same.
+ */
+static void on_alarm(int sig)
+{
+    static const char msg[] = "4.3.0 delivery timed out\n";
+    struct maildir *md = active;
+
+    (void)sig;
+    if (!timed_out) {
+        timed_out = 1;
+        alarm(HARD_EXIT_GRACE);
+        return;
+    }
+    if (md && md->state == MD_WRITING && md->b->ops == &backend_local_ops)
+        (void)unlink(md->tmp);
+    (void)!write(2, msg, sizeof(msg) - 1);
+    _exit(75);
+}
+
+/* arm_timeout - give up with 75 well before Postfix would bounce */
+static void arm_timeout(unsigned secs)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_alarm;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;            /* no SA_RESTART: reads must see EINTR */
+    sigaction(SIGALRM, &sa, NULL);
+    alarm(secs);
+}
+
+/* set_sender - the envelope sender; "", "<>", MAILER-DAEMON are null */
+static void set_sender(struct ctx *c, const char *s)
+{
+    size_t len = strlen(s);
+
+    if (len >= 2 && s[0] == '<' && s[len - 1] == '>') {
+        s++;
+        len -= 2;
+    }
+    if (len >= sizeof(c->sender))
+        len = sizeof(c->sender) - 1;
+    memcpy(c->sender, s, len);
+    c->sender[len] = '\0';
+    if (strcasecmp(c->sender, "MAILER-DAEMON") == 0)
+        c->sender[0] = '\0';
+    message_sanitize(c->sender);    /* it goes into a header */
+    c->sender_known = 1;
+}
+
+/* setup - settings, recipient, account, paths */
+static int setup(struct ctx *c, struct status *st)
+{
+    const struct options *o = c->o;
+    char home[MD_PATH], host[256];
+    int i;
+
+    config_defaults(&c->cfg);
+    if (config_load(&c->cfg, o->config ? o->config : CONFIG_DEFAULT_FILE,
+                    o->config != NULL, st) < 0)
+        return -1;
+    for (i = 0; i < o->noverrides; i++)
+        if (config_override(&c->cfg, o->overrides[i], st) < 0)
+            return -1;
+    arm_timeout((unsigned)c->cfg.delivery_timeout);
+    if (o->recipient == NULL || *o->recipient == '\0')
+        return status_set(st, "4.3.5", "no recipient: use -d address");
+    if (recipient_parse(o->recipient, c->cfg.recipient_delimiter, &c->rcpt,
+                        st) < 0)
+        return -1;
+    if (o->sender)
+        set_sender(c, o->sender);
+    if (privs_drop(c->cfg.user, c->cfg.group, home, sizeof(home), st) < 0)
+        return -1;
+    umask(077);
+    if (template_expand(c->cfg.maildir, &c->rcpt, home, c->root,
+                        sizeof(c->root), c->base, sizeof(c->base), st) < 0)
+        return -1;
+    if (backend_open(c->root, &c->b) < 0)
+        return status_errno(st, errno, "storage for '%s'", c->root);
+    if (gethostname(host, sizeof(host)) < 0)
+        host[0] = '\0';
+    host[sizeof(host) - 1] = '\0';
+    if (mdname_host(host, c->host, sizeof(c->host)) < 0)
+        snprintf(c->host, sizeof(c->host), "localhost");
+    c->mo.create_maildir = c->cfg.create_maildir;
+    c->mo.create_folders = c->cfg.create_folders;
+    c->mo.quota_bounce = c->cfg.quota_bounce;
+    c->mo.limits.bytes = c->cfg.quota;
+    c->mo.limits.messages = c->cfg.quota_messages;
+    c->mo.base = c->base;
+    c->mo.host = c->host;
+    c->mo.deadline = c->start.tv_sec + (time_t)c->cfg.delivery_timeout;
+    return 0;
+}
+
+/* want_trace - accept an MTA's trace line on top (header_trace) */
+static int want_trace(void *arg, const char *name, const char *value)
+{
+    struct ctx *c = arg;
+
+    if (strcasecmp(name, "Delivered-To") == 0) {
+        if (!recipient_matches(&c->rcpt, value))
+            return 0;
+        c->have_dt = 1;
+    } else if (strcasecmp(name, "Return-Path") == 0) {
+        c->have_rp = 1;
+    }
+    return 1;
+}
+
+/* on_header - count Delivered-To fields that name the recipient */
+static void on_header(void *arg, const char *name, const char *value,
+                      int truncated)
+{
+    struct ctx *c = arg;
+
+    if (!truncated && strcasecmp(name, "Delivered-To") == 0
+        && recipient_matches(&c->rcpt, value))
+        c->dt_count++;
+}
+
+/* put_headers - Return-Path and Delivered-To, unless already there */
+static int put_headers(struct ctx *c, struct status *st)
+{
+    char buf[2048];
+    int n = 0;
+
+    if (!c->cfg.add_headers)
+        return 0;
+    if (!c->have_rp && c->sender_known)
+        n += snprintf(buf + n, sizeof(buf) - (size_t)n,
+                      "Return-Path: <%s>\n", c->sender);
+    if (!c->have_dt)
+        n += snprintf(buf + n, sizeof(buf) - (size_t)n,
+                      "Delivered-To: %s\n", c->rcpt.address);
+    return n ? maildir_write(&c->md, buf, (size_t)n, st) : 0;
+}
+
+/* loop_found - the header section named this recipient once too often */
+static int loop_found(const struct ctx *c)
+{
+    return c->dt_count > c->have_dt;
+}
+
+/* put_block - scan and store one block of the message */
+static int put_block(struct ctx *c, struct header_scan *hs, const char *p,
+                     size_t len, struct status *st)
+{
+    uint64_t limit = c->cfg.message_size_limit;
+
+    if (!header_in_body(hs)) {
+        header_feed(hs, p, len);
+        if (loop_found(c))
+            return status_set(st, "5.4.6", "mail forwarding loop for '%s'",
+                              c->rcpt.address);
+    }
+    if (limit && c->md.size + len > limit)
+        return status_set(st, "5.2.3", "message larger than %llu bytes",
+                          (unsigned long long)limit);
+    return len ? maildir_write(&c->md, p, len, st) : 0;
+}
+
+/* read_block - next block of standard input, or a status */
+static long read_block(struct msgin *in, char *buf, struct status *st)
+{
+    long n = msgin_read(in, buf, BLOCK);
+
+    if (n < 0 && timed_out)
+        return status_set(st, "4.3.0", "delivery timed out");
+    if (n < 0)
+        return status_errno(st, errno, "read message");
+    return n;
+}
+
+/* store - stream standard input into the Maildir and commit it */
+static int store(struct ctx *c, struct status *st)
+{
+    static char buf[BLOCK];
+    struct msgin in;
+    struct header_scan hs;
+    const char *folder;
+    char fsender[1024] = "";
+    size_t skip;
+    int skipping;
+    long n;
+
+    msgin_init(&in, 0, &timed_out);
+    if ((n = read_block(&in, buf, st)) < 0)
+        return -1;
+    /* A leading mbox "From " line is dropped; it may name the sender. */
+    skip = message_from_line(buf, (size_t)n, fsender, sizeof(fsender));
+    skipping = skip > 0 && buf[skip - 1] != '\n';
+    if (skip && !c->sender_known && !skipping)
+        set_sender(c, fsender);
+    (void)header_trace(buf + skip, (size_t)n - skip, want_trace, c);
+    folder = c->o->folder && *c->o->folder ? c->o->folder
+        : c->o->extension && *c->o->extension ? c->o->extension
+        : c->rcpt.ext;
+    if (maildir_open(&c->md, c->b, c->root, folder, &c->mo, st) < 0)
+        return -1;
+    active = &c->md;
+    header_init(&hs, on_header, c);
+    if (put_headers(c, st) < 0
+        || put_block(c, &hs, buf + skip, (size_t)n - skip, st) < 0)
+        goto fail;
+    while (n > 0) {
+        if ((n = read_block(&in, buf, st)) < 0)
+            goto fail;
+        skip = 0;
+        if (skipping) {
+            const char *lf = memchr(buf, '\n', (size_t)n);
+
+            skip = lf ? (size_t)(lf - buf) + 1 : (size_t)n;
+            skipping = lf == NULL;
+        }
+        if (put_block(c, &hs, buf + skip, (size_t)n - skip, st) < 0)
+            goto fail;
+    }
+    header_end(&hs);
+    if (loop_found(c)) {
+        status_set(st, "5.4.6", "mail forwarding loop for '%s'",
+                   c->rcpt.address);
+        goto fail;
+    }
+    if (timed_out) {
+        status_set(st, "4.3.0", "delivery timed out");
+        goto fail;
+    }
+    return maildir_commit(&c->md, st);
+fail:
+    maildir_abort(&c->md);
+    return -1;
+}
+
+/* drain - read the rest of the input, so the MTA sees no write error */
+static void drain(void)
+{
+    static char sink[BLOCK];
+    ssize_t n;
+
+    while (!timed_out && ((n = read(0, sink, sizeof(sink))) > 0
+                          || (n < 0 && errno == EINTR)))
+        ;
+}
+
+/* delay - seconds since start */
+static double delay(const struct ctx *c)
+{
+    struct timeval now;
+
+    gettimeofday(&now, NULL);
+    return (double)(now.tv_sec - c->start.tv_sec)
+        + (double)(now.tv_usec - c->start.tv_usec) / 1e6;
+}
+
+/* crossed - whether used went past pct percent of limit */
+static int crossed(int64_t before, int64_t after, uint64_t limit, int pct)
+{
+    double mark = (double)limit * pct / 100.0;
+
+    return limit && (double)before < mark && (double)after >= mark;
+}
+
+/* warn_quota - log each quota_warning threshold this delivery crossed */
+static void warn_quota(const struct ctx *c)
+{
+    const struct maildir *md = &c->md;
+    int i, p;
+
+    for (i = 0; md->quota_on && i < c->cfg.quota_warnings; i++) {
+        p = c->cfg.quota_warning[i];
+        if (crossed(md->before.bytes, md->after.bytes, c->cfg.quota, p)
+            || crossed(md->before.messages, md->after.messages,
+                       c->cfg.quota_messages, p))
+            log_warn("to=<%s>, quota warning: %d%% reached: %lld of %llu "
+                     "bytes, %lld of %llu messages", c->rcpt.address, p,
+                     (long long)md->after.bytes,
+                     (unsigned long long)c->cfg.quota,
+                     (long long)md->after.messages,
+                     (unsigned long long)c->cfg.quota_messages);
+    }
+}
+
+/* where - the file's place relative to the Maildir, for the log */
+static const char *where(const struct ctx *c, char *buf, size_t cap)
+{
+    const struct maildir *md = &c->md;
+
+    if (strcmp(md->dir, md->root) == 0)
+        snprintf(buf, cap, "new/%s", md->final);
+    else
+        snprintf(buf, cap, "%s/new/%s", md->dir + strlen(md->root) + 1,
+                 md->final);
+    return buf;
+}
+
+/* deliver_run - deliver standard input as o says; the exit code */
+int deliver_run(const struct options *o)
+{
+    static struct ctx c;
+    struct status st;
+    char orig[600] = "", place[MD_PATH + 400];
+    int rc;
+
+    c.o = o;
+    gettimeofday(&c.start, NULL);
+    log_open(o->verbose);
+    if (o->orig_recipient && *o->orig_recipient) {
+        snprintf(orig, sizeof(orig), "orig_to=<%s>, ", o->orig_recipient);
+        message_sanitize(orig);
+    }
+    if (setup(&c, &st) == 0 && store(&c, &st) == 0) {
+        alarm(0);
+        log_info("to=<%s>, %sfrom=<%s>, folder=%s, size=%llu, delay=%.3f, "
+                 "status=sent (%s)", c.rcpt.address, orig, c.sender,
+                 c.md.folder, (unsigned long long)c.md.size, delay(&c),
+                 where(&c, place, sizeof(place)));
+        warn_quota(&c);
+        maildir_clean_tmp(&c.md);
+        log_flush();
+        return 0;
+    }
+    drain();
+    alarm(0);
+    rc = status_exit(&st);
+    message_sanitize(st.text);
+    fprintf(stderr, "%s %s\n", st.code, st.text);
+    log_info("to=<%s>, %sfrom=<%s>, folder=%s, size=%llu, delay=%.3f, "
+             "status=%s (%s %s)", c.rcpt.address[0] ? c.rcpt.address
+             : "(none)", orig, c.sender, c.md.folder[0] ? c.md.folder
+             : "INBOX", (unsigned long long)c.md.size, delay(&c),
+             rc == 75 ? "deferred" : "bounced", st.code, st.text);
+    log_flush();
+    return rc;
+}

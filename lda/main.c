@@ -1,0 +1,54 @@
+/*
+ * main.c - lda, the mail delivery agent: command line
+ *
+ * Options follow maildrop and dovecot-lda so that existing pipe(8)
+ * entries keep working; option parsing stops at the first word that is
+ * not an option, and such words (maildrop's extension arguments) are
+ * ignored, so an envelope address starting with "-" is never taken for
+ * an option.  A usage error is a configuration error: 75, retried.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "deliver.h"
+
+static const char usage[] =
+    "usage: lda [-c config] [-o key=value]... -d recipient [-f sender]\n"
+    "           [-a original_recipient] [-m folder] [-e extension] [-V]\n"
+    "           [words...] < message\n";
+
+int main(int argc, char **argv)
+{
+    struct options o;
+    int ch;
+
+    memset(&o, 0, sizeof(o));
+    opterr = 0;
+    while ((ch = getopt(argc, argv, "+c:o:d:f:a:m:e:r:Vh")) != -1) {
+        switch (ch) {
+        case 'c': o.config = optarg; break;
+        case 'd': o.recipient = optarg; break;
+        case 'f': o.sender = optarg; break;
+        case 'a': o.orig_recipient = optarg; break;
+        case 'm': o.folder = optarg; break;
+        case 'e': o.extension = optarg; break;
+        case 'r': break;        /* dovecot-lda's final recipient: unused */
+        case 'V': o.verbose = 1; break;
+        case 'o':
+            if (o.noverrides == DELIVER_MAX_OVERRIDES) {
+                fprintf(stderr, "4.3.5 too many -o options\n");
+                return 75;
+            }
+            o.overrides[o.noverrides++] = optarg;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return 0;
+        default:
+            fprintf(stderr, "4.3.5 bad option '-%c'\n%s", optopt, usage);
+            return 75;
+        }
+    }
+    return deliver_run(&o);
+}

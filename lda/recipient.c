@@ -1,0 +1,97 @@
+/*
+ * recipient.c - the recipient address, checked and split
+ *
+ * The local part and the domain become parts of a path (the maildir
+ * template), so anything that could climb out of the Maildir base is
+ * refused here with 5.1.3 (bad destination address syntax): "/", a
+ * leading ".", "..", control characters.  Addresses are lower-cased:
+ * mailbox names are case-insensitive in practice, as Postfix's "h" and
+ * "u" pipe flags assume.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "recipient.h"
+
+/* part_ok - whether one part may appear in a path */
+static int part_ok(const char *s)
+{
+    if (*s == '\0' || *s == '.' || strstr(s, "..") != NULL)
+        return 0;
+    for (; *s; s++)
+        if (*s == '/' || (unsigned char)*s < ' ' || *s == 0x7f)
+            return 0;
+    return 1;
+}
+
+/* lower - copy lower-cased; -1 if it does not fit */
+static int lower(char *out, size_t cap, const char *in, size_t len)
+{
+    size_t i;
+
+    if (len >= cap)
+        return -1;
+    for (i = 0; i < len; i++)
+        out[i] = (char)tolower((unsigned char)in[i]);
+    out[len] = '\0';
+    return 0;
+}
+
+/* recipient_parse - split "local+ext@domain"; 5.1.3 when unsafe */
+int recipient_parse(const char *arg, const char *delimiters,
+                    struct recipient *r, struct status *st)
+{
+    size_t len = strlen(arg), llen, cut;
+    const char *at;
+
+    memset(r, 0, sizeof(*r));
+    if (len >= 2 && arg[0] == '<' && arg[len - 1] == '>') {
+        arg++;
+        len -= 2;
+    }
+    if (lower(r->address, sizeof(r->address), arg, len) < 0)
+        return status_set(st, "5.1.3", "recipient address too long");
+    at = strrchr(r->address, '@');
+    llen = at ? (size_t)(at - r->address) : len;
+    if (lower(r->local, sizeof(r->local), r->address, llen) < 0
+        || (at && lower(r->domain, sizeof(r->domain), at + 1,
+                        strlen(at + 1)) < 0))
+        return status_set(st, "5.1.3", "recipient address too long");
+    /* The extension starts at the first delimiter, as in Postfix. */
+    cut = strcspn(r->local, delimiters);
+    if (*delimiters && cut > 0 && cut < llen) {
+        snprintf(r->ext, sizeof(r->ext), "%s", r->local + cut + 1);
+        r->local[cut] = '\0';
+    }
+    if (!part_ok(r->local) || (at && !part_ok(r->domain))
+        || strpbrk(r->address, "\r\n\t") != NULL)
+        return status_set(st, "5.1.3", "bad recipient address '%s'",
+                          part_ok(r->address) ? r->address : "(unsafe)");
+    if (at)
+        snprintf(r->user, sizeof(r->user), "%s@%s", r->local, r->domain);
+    else
+        snprintf(r->user, sizeof(r->user), "%s", r->local);
+    return 0;
+}
+
+/* recipient_matches - whether a header value names this recipient */
+int recipient_matches(const struct recipient *r, const char *value)
+{
+    char buf[600], *end;
+    size_t len;
+
+    while (*value == ' ' || *value == '\t')
+        value++;
+    if (*value == '<')
+        value++;
+    len = strlen(value);
+    if (len >= sizeof(buf))
+        return 0;
+    memcpy(buf, value, len + 1);
+    end = buf + len;
+    while (end > buf && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '>'))
+        *--end = '\0';
+    return strcasecmp(buf, r->address) == 0 || strcasecmp(buf, r->user) == 0;
+}

@@ -1,0 +1,71 @@
+/* backend.h - where Maildir bytes land: the storage driver interface */
+#ifndef LDA_BACKEND_H
+#define LDA_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/*
+ * The Maildir algorithm (maildir.c), the quota file (quota.c) and the
+ * lock (lock.c) are written once against these calls.  A driver is a
+ * const table of them; every call returns 0 (or a count) on success
+ * and -1 with errno set on failure, so status_errno() classifies local
+ * and remote failures alike.  Paths are absolute within the backend.
+ */
+struct backend;
+struct bfile;
+
+struct bstat {
+    uint64_t size;
+    uint64_t nlink;
+    time_t atime;
+    time_t mtime;
+    time_t ctime;
+    int is_dir;
+};
+
+/* scan callback: return 0 to go on, -1 to stop (errno set) */
+typedef int (*backend_scan_fn)(void *arg, const char *name);
+
+struct backend_ops {
+    const char *name;
+    /* create exclusively (never through a symlink), write-only */
+    int (*create)(struct backend *, const char *path, int mode,
+                  struct bfile **);
+    /* open an existing file read-write, not through a symlink */
+    int (*open_rw)(struct backend *, const char *path, struct bfile **);
+    long (*pread)(struct backend *, struct bfile *, void *, size_t,
+                  uint64_t off);
+    int (*pwrite)(struct backend *, struct bfile *, const void *, size_t,
+                  uint64_t off);
+    int (*truncate)(struct backend *, struct bfile *, uint64_t len);
+    int (*fsync)(struct backend *, struct bfile *);
+    int (*fstat)(struct backend *, struct bfile *, struct bstat *);
+    int (*close)(struct backend *, struct bfile *);
+    int (*stat)(struct backend *, const char *path, struct bstat *);
+    int (*mkdir)(struct backend *, const char *path, int mode);
+    /* link only: fails with EEXIST rather than replace */
+    int (*link)(struct backend *, const char *from, const char *to);
+    /* move, never replacing an existing name */
+    int (*move)(struct backend *, const char *from, const char *to);
+    /* rename, replacing the target */
+    int (*rename)(struct backend *, const char *from, const char *to);
+    int (*unlink)(struct backend *, const char *path);
+    int (*fsync_dir)(struct backend *, const char *path);
+    int (*scan)(struct backend *, const char *dir, backend_scan_fn, void *);
+    int (*set_atime)(struct backend *, const char *path, time_t when);
+    void (*free)(struct backend *);
+};
+
+struct backend {
+    const struct backend_ops *ops;
+    void *ctx;
+};
+
+/* backend_open - pick the driver for a Maildir location */
+int backend_open(const char *location, struct backend **out);
+
+extern const struct backend_ops backend_local_ops;
+
+#endif

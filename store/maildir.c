@@ -1,0 +1,392 @@
+/*
+ * maildir.c - deliver one message into a Maildir, atomically, under quota
+ *
+ * The Maildir rule (cr.yp.to/proto/maildir.html): create a unique file
+ * in tmp/, write it in full, fsync, close, then give it its name in
+ * new/; "at that instant the message has been delivered".  lda adds:
+ * the size is checked after the fsync, the move never replaces a file,
+ * new/ is fsynced before success is reported, and every failure removes
+ * what was half made, so nothing partial is ever visible and nothing
+ * acknowledged is ever lost.  Written once over the backend interface.
+ *
+ * Quota is checked with the real size under the maildirsize lock just
+ * before the move and counted just after it, so a failed delivery is
+ * never counted and concurrent ones are counted exactly.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "maildir.h"
+#include "mdname.h"
+
+/* join - dir "/" name into out; -1 if too long */
+static int join(char *out, size_t cap, const char *dir, const char *name)
+{
+    int n = snprintf(out, cap, "%s/%s", dir, name);
+
+    return n < 0 || (size_t)n >= cap ? -1 : 0;
+}
+
+/* mkdir_one - mkdir, an existing directory being fine */
+static int mkdir_one(struct backend *b, const char *path, struct status *st)
+{
+    struct bstat sb;
+
+    if (b->ops->mkdir(b, path, 0700) == 0)
+        return 0;
+    if (errno == EEXIST && b->ops->stat(b, path, &sb) == 0 && sb.is_dir)
+        return 0;
+    return status_errno(st, errno, "create directory '%s'", path);
+}
+
+/* make_subdirs - tmp/, new/ and cur/ of a Maildir or folder */
+static int make_subdirs(struct backend *b, const char *dir, struct status *st)
+{
+    static const char *const sub[] = {"tmp", "new", "cur"};
+    char path[MD_PATH];
+    size_t i;
+
+    for (i = 0; i < 3; i++) {
+        if (join(path, sizeof(path), dir, sub[i]) < 0)
+            return status_set(st, "4.3.0", "path too long: '%s'", dir);
+        if (mkdir_one(b, path, st) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* make_root - create the Maildir and its parents, or say why not */
+static int make_root(struct maildir *md, struct status *st)
+{
+    struct backend *b = md->b;
+    struct bstat sb;
+    char path[MD_PATH];
+    char *p;
+
+    if (b->ops->stat(b, md->root, &sb) == 0) {
+        if (!sb.is_dir)
+            return status_set(st, "4.2.0", "Maildir '%s' is not a directory",
+                              md->root);
+        if (md->o->create_maildir)
+            return make_subdirs(b, md->root, st);
+        return status_set(st, "4.2.0", "Maildir '%s' lacks tmp/, new/ or "
+                          "cur/ and create_maildir = no", md->root);
+    }
+    if (errno != ENOENT)
+        return status_errno(st, errno, "Maildir '%s'", md->root);
+    if (!md->o->create_maildir) {
+        /* The account exists when its Maildir does, if storage is there. */
+        if (md->o->base && b->ops->stat(b, md->o->base, &sb) == 0)
+            return status_set(st, "5.1.1", "unknown user: no Maildir '%s'",
+                              md->root);
+        return status_set(st, "4.2.0", "Maildir '%s' missing and its base "
+                          "'%s' too", md->root, md->o->base ? md->o->base
+                          : "/");
+    }
+    snprintf(path, sizeof(path), "%s", md->root);
+    for (p = path + 1; (p = strchr(p, '/')) != NULL; p++) {
+        *p = '\0';
+        if (mkdir_one(b, path, st) < 0)
+            return -1;
+        *p = '/';
+    }
+    if (mkdir_one(b, md->root, st) < 0)
+        return -1;
+    return make_subdirs(b, md->root, st);
+}
+
+/* make_folder - a new Maildir++ folder: directories plus maildirfolder */
+static int make_folder(struct maildir *md, const char *dir, struct status *st)
+{
+    char path[MD_PATH];
+    struct bfile *f;
+
+    if (mkdir_one(md->b, dir, st) < 0 || make_subdirs(md->b, dir, st) < 0)
+        return -1;
+    if (join(path, sizeof(path), dir, "maildirfolder") < 0)
+        return status_set(st, "4.3.0", "path too long: '%s'", dir);
+    if (md->b->ops->create(md->b, path, 0600, &f) == 0)
+        md->b->ops->close(md->b, f);
+    else if (errno != EEXIST)
+        return status_errno(st, errno, "create '%s'", path);
+    return 0;
+}
+
+/* pick_folder - the folder's directory, or the root for INBOX */
+static int pick_folder(struct maildir *md, const char *folder,
+                       struct status *st)
+{
+    char name[300];
+    struct bstat sb;
+
+    snprintf(md->dir, sizeof(md->dir), "%s", md->root);
+    snprintf(md->folder, sizeof(md->folder), "INBOX");
+    if (folder == NULL || *folder == '\0'
+        || mdname_folder(folder, name, sizeof(name)) < 0
+        || join(md->dir, sizeof(md->dir), md->root, name) < 0) {
+        snprintf(md->dir, sizeof(md->dir), "%s", md->root);
+        return 0;
+    }
+    if (md->b->ops->stat(md->b, md->dir, &sb) == 0 && sb.is_dir) {
+        snprintf(md->folder, sizeof(md->folder), "%s", folder);
+        return 0;
+    }
+    if (!md->o->create_folders) {
+        snprintf(md->dir, sizeof(md->dir), "%s", md->root);
+        return 0;
+    }
+    if (md->b->ops->stat(md->b, md->root, &sb) < 0 && make_root(md, st) < 0)
+        return -1;
+    if (make_folder(md, md->dir, st) < 0)
+        return -1;
+    snprintf(md->folder, sizeof(md->folder), "%s", folder);
+    return 0;
+}
+
+/* create_tmp - the exclusive tmp/ file, making the Maildir if needed */
+static int create_tmp(struct maildir *md, struct status *st)
+{
+    struct backend *b = md->b;
+
+    if (b->ops->create(b, md->tmp, 0600, &md->f) == 0)
+        return 0;
+    if (errno != ENOENT)
+        return status_errno(st, errno, "create '%s'", md->tmp);
+    if (strcmp(md->dir, md->root) == 0) {
+        if (make_root(md, st) < 0)
+            return -1;
+    } else if (make_subdirs(b, md->dir, st) < 0) {
+        return -1;
+    }
+    if (b->ops->create(b, md->tmp, 0600, &md->f) < 0)
+        return status_errno(st, errno, "create '%s'", md->tmp);
+    return 0;
+}
+
+/* maildir_open - choose the folder and create the message in tmp/ */
+int maildir_open(struct maildir *md, struct backend *b, const char *root,
+                 const char *folder, const struct maildir_opts *o,
+                 struct status *st)
+{
+    struct timeval tv;
+    size_t len;
+
+    memset(md, 0, sizeof(*md));
+    md->b = b;
+    md->o = o;
+    md->quota_on = o->limits.bytes != 0 || o->limits.messages != 0;
+    len = strlen(root);
+    while (len > 1 && root[len - 1] == '/')
+        len--;
+    if (len >= sizeof(md->root))
+        return status_set(st, "4.3.0", "Maildir path too long");
+    memcpy(md->root, root, len);
+    md->root[len] = '\0';
+    if (pick_folder(md, folder, st) < 0)
+        return -1;
+    gettimeofday(&tv, NULL);
+    if (mdname_base(md->base, sizeof(md->base), (long)tv.tv_sec,
+                    (long)tv.tv_usec, (long)getpid(), o->host) < 0
+        || snprintf(md->tmp, sizeof(md->tmp), "%s/tmp/%s", md->dir, md->base)
+        >= (int)sizeof(md->tmp))
+        return status_set(st, "4.3.0", "Maildir path too long");
+    if (create_tmp(md, st) < 0)
+        return -1;
+    md->state = MD_WRITING;
+    return 0;
+}
+
+/* maildir_write - append bytes to the message */
+int maildir_write(struct maildir *md, const void *buf, size_t len,
+                  struct status *st)
+{
+    const char *p = buf, *end = p + len;
+
+    if (md->b->ops->pwrite(md->b, md->f, buf, len, md->size) < 0)
+        return status_errno(st, errno, "write '%s'", md->tmp);
+    md->size += len;
+    /* IMAP counts each LF as CRLF: the W= size. */
+    md->crlf_size += len;
+    while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+        md->crlf_size++;
+        p++;
+    }
+    return 0;
+}
+
+/* finish_file - fsync, verify the size, close */
+static int finish_file(struct maildir *md, struct status *st)
+{
+    struct backend *b = md->b;
+    struct bstat sb;
+    struct bfile *f = md->f;
+
+    md->f = NULL;
+    if (b->ops->fsync(b, f) < 0) {
+        status_errno(st, errno, "fsync '%s'", md->tmp);
+        b->ops->close(b, f);
+        return -1;
+    }
+    if (b->ops->fstat(b, f, &sb) < 0) {
+        status_errno(st, errno, "stat '%s'", md->tmp);
+        b->ops->close(b, f);
+        return -1;
+    }
+    if (b->ops->close(b, f) < 0)
+        return status_errno(st, errno, "close '%s'", md->tmp);
+    if (sb.size != md->size)
+        return status_set(st, "4.3.0", "'%s' holds %llu bytes, wrote %llu",
+                          md->tmp, (unsigned long long)sb.size,
+                          (unsigned long long)md->size);
+    return 0;
+}
+
+/* over_quota - the status for a message that does not fit */
+static int over_quota(struct maildir *md, struct status *st)
+{
+    const struct quota_limits *l = &md->o->limits;
+
+    if (l->bytes && md->size > l->bytes)
+        return status_set(st, "5.2.2", "message of %llu bytes is larger "
+                          "than the mailbox quota of %llu",
+                          (unsigned long long)md->size,
+                          (unsigned long long)l->bytes);
+    return status_set(st, md->o->quota_bounce ? "5.2.2" : "4.2.2",
+                      "mailbox full: %lld of %llu bytes, %lld of %llu "
+                      "messages used", (long long)md->before.bytes,
+                      (unsigned long long)l->bytes,
+                      (long long)md->before.messages,
+                      (unsigned long long)l->messages);
+}
+
+/* publish - move into new/ and make that durable; undo on failure */
+static int publish(struct maildir *md, struct status *st)
+{
+    struct backend *b = md->b;
+    char newdir[MD_PATH];
+
+    if (join(newdir, sizeof(newdir), md->dir, "new") < 0
+        || mdname_final(md->final, sizeof(md->final), md->base, md->size,
+                        md->crlf_size) < 0
+        || join(md->newpath, sizeof(md->newpath), newdir, md->final) < 0)
+        return status_set(st, "4.3.0", "Maildir path too long");
+    md->state = MD_MOVING;
+    if (b->ops->move(b, md->tmp, md->newpath) < 0) {
+        md->state = MD_WRITING;
+        return status_errno(st, errno, "move '%s' to new/", md->tmp);
+    }
+    if (b->ops->fsync_dir(b, newdir) < 0) {
+        status_errno(st, errno, "fsync '%s'", newdir);
+        /* Not durable, so not delivered: take it back and say 4.x.x. */
+        (void)b->ops->unlink(b, md->newpath);
+        md->state = MD_DONE;
+        return -1;
+    }
+    return 0;
+}
+
+/* maildir_commit - finish the file, check quota, deliver */
+int maildir_commit(struct maildir *md, struct status *st)
+{
+    struct quota q;
+    int fits;
+
+    if (finish_file(md, st) < 0) {
+        maildir_abort(md);
+        return -1;
+    }
+    if (!md->quota_on) {
+        if (publish(md, st) < 0) {
+            maildir_abort(md);
+            return -1;
+        }
+        md->state = MD_DONE;
+        return 0;
+    }
+    if (quota_begin(&q, md->b, md->root, &md->o->limits, md->tmp,
+                    md->o->deadline, st) < 0) {
+        maildir_abort(md);
+        return -1;
+    }
+    fits = quota_fits(&q, md->size, st);
+    md->before = q.use;         /* after a recount, if quota_fits did one */
+    if (fits <= 0) {
+        if (fits == 0)
+            over_quota(md, st);
+        goto fail;
+    }
+    if (publish(md, st) < 0)
+        goto fail;
+    if (quota_add(&q, (int64_t)md->size, 1, st) < 0) {
+        /* Uncounted mail would break the quota: undo the delivery. */
+        (void)md->b->ops->unlink(md->b, md->newpath);
+        goto fail;
+    }
+    md->after = q.use;
+    quota_end(&q);
+    md->state = MD_DONE;
+    return 0;
+fail:
+    quota_end(&q);
+    maildir_abort(md);
+    return -1;
+}
+
+/* maildir_abort - remove whatever a failed delivery left behind */
+void maildir_abort(struct maildir *md)
+{
+    if (md->f != NULL) {
+        md->b->ops->close(md->b, md->f);
+        md->f = NULL;
+    }
+    if (md->state == MD_WRITING)
+        (void)md->b->ops->unlink(md->b, md->tmp);
+    md->state = MD_DONE;
+}
+
+struct tmp_scan {
+    struct maildir *md;
+    const char *dir;
+    time_t cutoff;
+};
+
+/* clean_one - remove one tmp/ file older than 36 hours */
+static int clean_one(void *arg, const char *name)
+{
+    struct tmp_scan *ts = arg;
+    char path[MD_PATH];
+    struct bstat sb;
+
+    if (join(path, sizeof(path), ts->dir, name) < 0)
+        return 0;
+    if (ts->md->b->ops->stat(ts->md->b, path, &sb) == 0 && !sb.is_dir
+        && sb.mtime < ts->cutoff && sb.ctime < ts->cutoff)
+        (void)ts->md->b->ops->unlink(ts->md->b, path);
+    return 0;
+}
+
+/*
+ * maildir_clean_tmp - now and then, remove tmp/ files older than 36
+ * hours (left by crashes).  tmp/'s access time, which nothing else
+ * touches, records the last scan, so this costs one stat a delivery.
+ */
+void maildir_clean_tmp(struct maildir *md)
+{
+    struct tmp_scan ts;
+    char dir[MD_PATH];
+    struct bstat sb;
+    time_t now = time(NULL);
+
+    if (join(dir, sizeof(dir), md->dir, "tmp") < 0
+        || md->b->ops->stat(md->b, dir, &sb) < 0
+        || sb.atime > now - MD_TMP_SCAN_EVERY)
+        return;
+    ts.md = md;
+    ts.dir = dir;
+    ts.cutoff = now - MD_TMP_MAX_AGE;
+    (void)md->b->ops->scan(md->b, dir, clean_one, &ts);
+    (void)md->b->ops->set_atime(md->b, dir, now);
+}

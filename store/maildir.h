@@ -1,0 +1,56 @@
+/* maildir.h - deliver one message into a Maildir, atomically, under quota */
+#ifndef LDA_MAILDIR_H
+#define LDA_MAILDIR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "../util/status.h"
+#include "backend.h"
+#include "quota.h"
+
+#define MD_PATH 4096
+#define MD_TMP_MAX_AGE (36 * 3600)      /* Maildir: tmp/ files this old */
+#define MD_TMP_SCAN_EVERY (8 * 3600)    /* how often tmp/ is looked at */
+
+struct maildir_opts {
+    int create_maildir;
+    int create_folders;
+    int quota_bounce;           /* over quota: 5.2.2 instead of 4.2.2 */
+    struct quota_limits limits; /* both 0: maildirsize is left alone */
+    const char *base;           /* must exist, else storage is missing */
+    const char *host;           /* escaped host name */
+    time_t deadline;
+};
+
+enum maildir_state { MD_IDLE, MD_WRITING, MD_MOVING, MD_DONE };
+
+struct maildir {
+    struct backend *b;
+    const struct maildir_opts *o;
+    char root[MD_PATH];
+    char dir[MD_PATH];          /* the folder's directory */
+    char folder[300];           /* "INBOX" or the folder's name */
+    char base[300];             /* unique name in tmp/ */
+    char tmp[MD_PATH];
+    char final[400];            /* the name in new/ */
+    char newpath[MD_PATH];
+    struct bfile *f;
+    uint64_t size;
+    uint64_t crlf_size;
+    volatile int state;         /* read by the timeout handler */
+    int quota_on;
+    struct quota_usage before, after;
+};
+
+int maildir_open(struct maildir *md, struct backend *b, const char *root,
+                 const char *folder, const struct maildir_opts *o,
+                 struct status *st);
+int maildir_write(struct maildir *md, const void *buf, size_t len,
+                  struct status *st);
+int maildir_commit(struct maildir *md, struct status *st);
+void maildir_abort(struct maildir *md);
+void maildir_clean_tmp(struct maildir *md);
+
+#endif

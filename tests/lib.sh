@@ -1,0 +1,90 @@
+# tests/lib.sh - TAP helpers for the integration scripts (sourced, not run)
+#
+# Each tests/tNNNN-topic.sh sources this file, calls plan or ends with
+# done_testing, and reports with ok/not_ok/is.  The scripts are run by
+# prove(1) from "make check"; LDA names the binary under test and
+# TEST_TMP a scratch directory removed at exit.
+
+set -u
+
+: "${LDA:=$(cd "$(dirname "$0")/.." && pwd)/build/lda}"
+TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP_DIR=$(dirname "$TESTS_DIR")
+export LDA TESTS_DIR TOP_DIR
+
+TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/lda-test.XXXXXX")
+chmod 755 "$TEST_TMP"
+export TEST_TMP
+
+_tap_n=0
+_tap_failed=0
+_cleanups=()
+
+# at_exit - run CMD when the script ends, last registered first
+at_exit() { _cleanups=("$*" "${_cleanups[@]}"); }
+
+_tap_exit() {
+    local rc=$? c
+    for c in "${_cleanups[@]}"; do eval "$c" || true; done
+    if [ -z "${KEEP_TMP:-}" ]; then rm -rf "$TEST_TMP"; fi
+    exit $rc
+}
+trap _tap_exit EXIT
+
+plan() { echo "1..$1"; }
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+
+ok() {
+    _tap_n=$((_tap_n + 1))
+    echo "ok $_tap_n - $*"
+}
+
+not_ok() {
+    _tap_n=$((_tap_n + 1))
+    _tap_failed=$((_tap_failed + 1))
+    echo "not ok $_tap_n - $*"
+}
+
+diag() { printf '# %s\n' "$@" >&2; }
+
+# check DESC CMD... - ok when CMD succeeds
+check() {
+    local desc=$1; shift
+    if "$@"; then ok "$desc"; else not_ok "$desc"; diag "failed: $*"; fi
+}
+
+# is GOT WANT DESC - string equality
+is() {
+    if [ "$1" = "$2" ]; then ok "$3"; else
+        not_ok "$3"; diag "got:  '$1'" "want: '$2'"
+    fi
+}
+
+# like GOT PATTERN DESC - extended regular expression match
+like() {
+    if printf '%s' "$1" | grep -Eq -- "$2"; then ok "$3"; else
+        not_ok "$3"; diag "got:  '$1'" "want: /$2/"
+    fi
+}
+
+done_testing() { echo "1..$_tap_n"; [ "$_tap_failed" -eq 0 ]; }
+
+# count_files DIR - number of regular files directly in DIR
+count_files() { find "$1" -maxdepth 1 -type f 2>/dev/null | wc -l | tr -d ' '; }
+
+# free_port - a TCP port on 127.0.0.1 nobody listens on now
+free_port() {
+    python3 - <<'EOF'
+import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()
+EOF
+}
+
+# run_lda ARGS... < msg - run lda, leaving exit code in RC and output in OUT
+run_lda() {
+    OUT=$("$LDA" "$@" 2>&1)
+    RC=$?
+}

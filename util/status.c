@@ -1,0 +1,83 @@
+/*
+ * status.c - build status results and map them to exit codes
+ *
+ * errno is classified here and nowhere else: every caller that saw a
+ * system call fail hands the errno to status_errno().  The mapping errs
+ * towards 4.x.x: a condition that might clear by itself must never
+ * bounce mail (Postfix pipe(8) retries only exit 75).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "status.h"
+
+/* vset - fill st with code and formatted text */
+static void vset(struct status *st, const char *code, const char *fmt,
+                 va_list ap)
+{
+    snprintf(st->code, sizeof(st->code), "%s", code);
+    vsnprintf(st->text, sizeof(st->text), fmt, ap);
+}
+
+/* status_set - record a failure with an explicit code; returns -1 */
+int status_set(struct status *st, const char *code, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vset(st, code, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* status_errno_code - the RFC 3463 code for a failed system call */
+const char *status_errno_code(int err)
+{
+    switch (err) {
+    case EDQUOT:
+        return "4.2.2";         /* mailbox full (filesystem quota) */
+    case ENOSPC:
+        return "4.3.1";         /* mail system full */
+    case EACCES:
+    case EPERM:
+    case EROFS:
+    case ENOENT:
+    case ENOTDIR:
+    case ELOOP:
+        return "4.2.0";         /* mailbox unavailable for now */
+    default:
+        return "4.3.0";         /* other mail system problem */
+    }
+}
+
+/* status_errno - record a system call failure: "text: strerror"; -1 */
+int status_errno(struct status *st, int err, const char *fmt, ...)
+{
+    va_list ap;
+    size_t len;
+
+    va_start(ap, fmt);
+    vset(st, status_errno_code(err), fmt, ap);
+    va_end(ap);
+    len = strlen(st->text);
+    snprintf(st->text + len, sizeof(st->text) - len, ": %s", strerror(err));
+    return -1;
+}
+
+/* status_is_temp - whether Postfix should retry */
+int status_is_temp(const struct status *st)
+{
+    return st->code[0] != '5';
+}
+
+/* status_exit - the one place a status becomes an exit code */
+int status_exit(const struct status *st)
+{
+    if (status_is_temp(st))
+        return EX_TEMPFAIL_;
+    if (strncmp(st->code, "5.1.", 4) == 0)
+        return EX_NOUSER_;
+    return EX_NOPERM_;
+}
