@@ -127,6 +127,9 @@ static int setup(struct ctx *c, struct status *st)
     if (recipient_parse(o->recipient, c->cfg.recipient_delimiter, &c->rcpt,
                         st) < 0)
         return -1;
+    if (o->extension && *o->extension)
+        recipient_set_ext(&c->rcpt, o->extension,
+                          c->cfg.recipient_delimiter);
     if (o->sender)
         set_sender(c, o->sender);
     if (privs_drop(c->cfg.user, c->cfg.group, home, sizeof(home), st) < 0)
@@ -253,9 +256,7 @@ static int store(struct ctx *c, struct status *st)
     if (skip && !c->sender_known && !skipping)
         set_sender(c, fsender);
     (void)header_trace(buf + skip, (size_t)n - skip, want_trace, c);
-    folder = c->o->folder && *c->o->folder ? c->o->folder
-        : c->o->extension && *c->o->extension ? c->o->extension
-        : c->rcpt.ext;
+    folder = c->o->folder && *c->o->folder ? c->o->folder : c->rcpt.ext;
     if (maildir_open(&c->md, c->b, c->root, folder, &c->mo, st) < 0)
         return -1;
     active = &c->md;
@@ -325,19 +326,22 @@ static int crossed(int64_t before, int64_t after, uint64_t limit, int pct)
 static void warn_quota(const struct ctx *c)
 {
     const struct maildir *md = &c->md;
+    char msgs[64] = "";
     int i, p;
 
+    if (c->cfg.quota_messages)
+        snprintf(msgs, sizeof(msgs), ", %lld of %llu messages",
+                 (long long)md->after.messages,
+                 (unsigned long long)c->cfg.quota_messages);
     for (i = 0; md->quota_on && i < c->cfg.quota_warnings; i++) {
         p = c->cfg.quota_warning[i];
         if (crossed(md->before.bytes, md->after.bytes, c->cfg.quota, p)
             || crossed(md->before.messages, md->after.messages,
                        c->cfg.quota_messages, p))
             log_warn("to=<%s>, quota warning: %d%% reached: %lld of %llu "
-                     "bytes, %lld of %llu messages", c->rcpt.address, p,
+                     "bytes%s", c->rcpt.address, p,
                      (long long)md->after.bytes,
-                     (unsigned long long)c->cfg.quota,
-                     (long long)md->after.messages,
-                     (unsigned long long)c->cfg.quota_messages);
+                     (unsigned long long)c->cfg.quota, msgs);
     }
 }
 

@@ -73,7 +73,22 @@ int recipient_parse(const char *arg, const char *delimiters,
         snprintf(r->user, sizeof(r->user), "%s@%s", r->local, r->domain);
     else
         snprintf(r->user, sizeof(r->user), "%s", r->local);
+    snprintf(r->full, sizeof(r->full), "%s", r->address);
     return 0;
+}
+
+/* recipient_set_ext - an extension given apart (-e ${extension}) */
+void recipient_set_ext(struct recipient *r, const char *ext,
+                       const char *delimiters)
+{
+    char d = *delimiters ? *delimiters : '+';
+
+    snprintf(r->ext, sizeof(r->ext), "%s", ext);
+    if (*r->domain)
+        snprintf(r->full, sizeof(r->full), "%s%c%s@%s", r->local, d, ext,
+                 r->domain);
+    else
+        snprintf(r->full, sizeof(r->full), "%s%c%s", r->local, d, ext);
 }
 
 /* recipient_matches - whether a header value names this recipient */
@@ -93,5 +108,6 @@ int recipient_matches(const struct recipient *r, const char *value)
     end = buf + len;
     while (end > buf && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '>'))
         *--end = '\0';
-    return strcasecmp(buf, r->address) == 0 || strcasecmp(buf, r->user) == 0;
+    return strcasecmp(buf, r->address) == 0 || strcasecmp(buf, r->user) == 0
+        || strcasecmp(buf, r->full) == 0;
 }

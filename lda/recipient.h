@@ -10,10 +10,13 @@ struct recipient {
     char local[256];            /* local part without the extension */
     char ext[256];
     char domain[256];
+    char full[520];             /* local+ext@domain, also for -e ext */
 };
 
 int recipient_parse(const char *arg, const char *delimiters,
                     struct recipient *r, struct status *st);
+void recipient_set_ext(struct recipient *r, const char *ext,
+                       const char *delimiters);
 int recipient_matches(const struct recipient *r, const char *value);
 
 #endif

@@ -266,20 +266,19 @@ static int over_quota(struct maildir *md, struct status *st)
 static int publish(struct maildir *md, struct status *st)
 {
     struct backend *b = md->b;
-    char newdir[MD_PATH];
 
-    if (join(newdir, sizeof(newdir), md->dir, "new") < 0
+    if (join(md->newdir, sizeof(md->newdir), md->dir, "new") < 0
         || mdname_final(md->final, sizeof(md->final), md->base, md->size,
                         md->crlf_size) < 0
-        || join(md->newpath, sizeof(md->newpath), newdir, md->final) < 0)
+        || join(md->newpath, sizeof(md->newpath), md->newdir, md->final) < 0)
         return status_set(st, "4.3.0", "Maildir path too long");
     md->state = MD_MOVING;
     if (b->ops->move(b, md->tmp, md->newpath) < 0) {
         md->state = MD_WRITING;
         return status_errno(st, errno, "move '%s' to new/", md->tmp);
     }
-    if (b->ops->fsync_dir(b, newdir) < 0) {
-        status_errno(st, errno, "fsync '%s'", newdir);
+    if (b->ops->fsync_dir(b, md->newdir) < 0) {
+        status_errno(st, errno, "fsync '%s'", md->newdir);
         /* Not durable, so not delivered: take it back and say 4.x.x. */
         (void)b->ops->unlink(b, md->newpath);
         md->state = MD_DONE;
@@ -321,8 +320,10 @@ int maildir_commit(struct maildir *md, struct status *st)
     if (publish(md, st) < 0)
         goto fail;
     if (quota_add(&q, (int64_t)md->size, 1, st) < 0) {
-        /* Uncounted mail would break the quota: undo the delivery. */
+        /* Uncounted mail would break the quota: undo the delivery, and
+         * make the undoing durable so a crash cannot bring it back. */
         (void)md->b->ops->unlink(md->b, md->newpath);
+        (void)md->b->ops->fsync_dir(md->b, md->newdir);
         goto fail;
     }
     md->after = q.use;

@@ -34,6 +34,7 @@ struct maildir {
     char folder[300];           /* "INBOX" or the folder's name */
     char base[300];             /* unique name in tmp/ */
     char tmp[MD_PATH];
+    char newdir[MD_PATH];
     char final[400];            /* the name in new/ */
     char newpath[MD_PATH];
     struct bfile *f;

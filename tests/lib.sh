@@ -6,6 +6,7 @@
 # TEST_TMP a scratch directory removed at exit.
 
 set -u
+shopt -s lastpipe    # "cmd | run_lda" sets RC and OUT here
 
 : "${LDA:=$(cd "$(dirname "$0")/.." && pwd)/build/lda}"
 TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -87,4 +88,37 @@ EOF
 run_lda() {
     OUT=$("$LDA" "$@" 2>&1)
     RC=$?
+}
+
+# Started as root, lda must be told which account to deliver as; the
+# tests use "nobody" and give it the scratch directory.
+if [ "$(id -u)" = 0 ]; then
+    LDA_USER=nobody
+    chown nobody "$TEST_TMP"
+else
+    LDA_USER=
+fi
+export LDA_USER
+
+# write_conf FILE [LINE...] - an lda.conf with LINEs (plus the account)
+write_conf() {
+    local f=$1; shift
+    : > "$f"
+    [ -n "$LDA_USER" ] && echo "user = $LDA_USER" >> "$f"
+    for l in "$@"; do echo "$l" >> "$f"; done
+}
+
+# as_user CMD... - run CMD as the delivery account (for setting up files)
+as_user() {
+    if [ -n "$LDA_USER" ]; then setpriv --reuid="$LDA_USER" --regid=nogroup \
+        --clear-groups -- "$@"; else "$@"; fi
+}
+
+# first_line TEXT - the first line of TEXT
+first_line() { printf '%s\n' "$1" | head -n 1; }
+
+# sample_msg [SUBJECT] - a small message on stdout
+sample_msg() {
+    printf 'From: Alice <alice@example.org>\nTo: bob@example.com\nSubject: %s\nMessage-ID: <%s@example.org>\n\nHello Bob.\n' \
+        "${1:-test}" "$RANDOM$RANDOM"
 }
