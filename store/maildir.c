@@ -364,7 +364,7 @@ static int clean_one(void *arg, const char *name)
     if (join(path, sizeof(path), ts->dir, name) < 0)
         return 0;
     if (ts->md->b->ops->stat(ts->md->b, path, &sb) == 0 && !sb.is_dir
-        && sb.mtime < ts->cutoff && sb.ctime < ts->cutoff)
+        && sb.mtime < ts->cutoff)
         (void)ts->md->b->ops->unlink(ts->md->b, path);
     return 0;
 }

@@ -68,7 +68,8 @@ int mdname_final(char *out, size_t cap, const char *base, uint64_t size,
 /*
  * mdname_folder - the directory name ".<name>" for a folder, or -1 when
  * the name must not be used (the caller then delivers to INBOX).
- * Refused: empty, INBOX itself, over 255 bytes, a leading ".", "..",
+ * Refused: empty, INBOX itself, longer than a directory name can be
+ * with its dot (254 bytes; NAME_MAX is 255), a leading ".", "..",
  * "/", control characters and 8-bit bytes.  IMAP servers read Maildir++
  * names as modified UTF-7 (RFC 3501 5.1.3), so "&" is written "&-".
  */
@@ -77,7 +78,7 @@ int mdname_folder(const char *name, char *out, size_t cap)
     size_t len = strlen(name), o = 0;
     const unsigned char *p;
 
-    if (len == 0 || len > 255 || name[0] == '.' || strstr(name, "..")
+    if (len == 0 || len > 254 || name[0] == '.' || strstr(name, "..")
         || strcasecmp(name, "INBOX") == 0)
         return -1;
     if (cap < 2)
