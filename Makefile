@@ -85,13 +85,12 @@ deps-build deps-check deps-bench: deps-%:
 unit: $(UNIT_BIN)
 	CMOCKA_MESSAGE_OUTPUT=TAP prove -e '' $(UNIT_BIN)
 
+# One prove run: the cmocka programs speak TAP, the scripts are TAP.
 check: deps-check
 	$(MAKE) $(B)/lda $(UNIT_BIN) build/faultfs.so
 	LDA=$(CURDIR)/$(B)/lda FAULTFS=$(CURDIR)/build/faultfs.so \
-	CMOCKA_MESSAGE_OUTPUT=TAP \
-	prove -e '' $(UNIT_BIN) :: && \
-	LDA=$(CURDIR)/$(B)/lda FAULTFS=$(CURDIR)/build/faultfs.so \
-	prove $(PROVE_FLAGS) tests/t[0-9]*.sh
+	CMOCKA_MESSAGE_OUTPUT=TAP prove -e '' $(PROVE_FLAGS) \
+	    $(UNIT_BIN) tests/t[0-9]*.sh
 
 demo: deps-build
 	$(MAKE) $(B)/lda
