@@ -115,6 +115,7 @@ static int setup(struct ctx *c, struct status *st)
     int i;
 
     config_defaults(&c->cfg);
+    log_verbose("config '%s'", o->config ? o->config : CONFIG_DEFAULT_FILE);
     if (config_load(&c->cfg, o->config ? o->config : CONFIG_DEFAULT_FILE,
                     o->config != NULL, st) < 0)
         return -1;
@@ -132,12 +133,18 @@ static int setup(struct ctx *c, struct status *st)
                           c->cfg.recipient_delimiter);
     if (o->sender)
         set_sender(c, o->sender);
+    log_verbose("recipient '%s': local part '%s', extension '%s', domain "
+                "'%s'", c->rcpt.address, c->rcpt.local, c->rcpt.ext,
+                c->rcpt.domain);
     if (privs_drop(c->cfg.user, c->cfg.group, home, sizeof(home), st) < 0)
         return -1;
+    log_verbose("delivering as uid %ld gid %ld", (long)getuid(),
+                (long)getgid());
     umask(077);
     if (template_expand(c->cfg.maildir, &c->rcpt, home, c->root,
                         sizeof(c->root), c->base, sizeof(c->base), st) < 0)
         return -1;
+    log_verbose("maildir '%s' (storage base '%s')", c->root, c->base);
     if (backend_open(c->root, &c->b) < 0)
         return status_errno(st, errno, "storage for '%s'", c->root);
     if (gethostname(host, sizeof(host)) < 0)
@@ -259,6 +266,7 @@ static int store(struct ctx *c, struct status *st)
     folder = c->o->folder && *c->o->folder ? c->o->folder : c->rcpt.ext;
     if (maildir_open(&c->md, c->b, c->root, folder, &c->mo, st) < 0)
         return -1;
+    log_verbose("folder %s: writing '%s'", c->md.folder, c->md.tmp);
     active = &c->md;
     header_init(&hs, on_header, c);
     if (put_headers(c, st) < 0
@@ -299,6 +307,8 @@ static void drain(void)
     static char sink[BLOCK];
     ssize_t n;
 
+    if (isatty(0))
+        return;                 /* a person at a terminal, not an MTA */
     while (!timed_out && ((n = read(0, sink, sizeof(sink))) > 0
                           || (n < 0 && errno == EINTR)))
         ;
