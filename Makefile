@@ -48,7 +48,7 @@ UNIT = config recipient template message header mdname quota
 UNIT_BIN = $(UNIT:%=$(B)/tests/unit/test_%)
 
 .PHONY: all check demo bench install clean deps-build deps-check \
-        deps-bench unit integration
+        deps-bench unit
 
 all: $(B)/lda
 
@@ -96,9 +96,10 @@ demo: deps-build
 	$(MAKE) $(B)/lda
 	@sh demo/run.sh $(B)/lda
 
+# Always the optimised build, never the sanitizer one.
 bench: deps-bench
-	$(MAKE) $(B)/lda
-	@sh bench/run.sh $(B)/lda
+	$(MAKE) SANITIZE= build/lda
+	@CC='$(CC)' CFLAGS='$(CFLAGS)' bash bench/run.sh build/lda
 
 install: $(B)/lda
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \

@@ -15,15 +15,20 @@
 
 #include "recipient.h"
 
+/* has_ctl - whether s holds a control character */
+static int has_ctl(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < ' ' || *s == 0x7f)
+            return 1;
+    return 0;
+}
+
 /* part_ok - whether one part may appear in a path */
 static int part_ok(const char *s)
 {
-    if (*s == '\0' || *s == '.' || strstr(s, "..") != NULL)
-        return 0;
-    for (; *s; s++)
-        if (*s == '/' || (unsigned char)*s < ' ' || *s == 0x7f)
-            return 0;
-    return 1;
+    return *s != '\0' && *s != '.' && strstr(s, "..") == NULL
+        && strchr(s, '/') == NULL && !has_ctl(s);
 }
 
 /* lower - copy lower-cased; -1 if it does not fit */
@@ -66,7 +71,7 @@ int recipient_parse(const char *arg, const char *delimiters,
         r->local[cut] = '\0';
     }
     if (!part_ok(r->local) || (at && !part_ok(r->domain))
-        || strpbrk(r->address, "\r\n\t") != NULL)
+        || has_ctl(r->address))
         return status_set(st, "5.1.3", "bad recipient address '%s'",
                           part_ok(r->address) ? r->address : "(unsafe)");
     if (at)
@@ -83,6 +88,8 @@ void recipient_set_ext(struct recipient *r, const char *ext,
 {
     char d = *delimiters ? *delimiters : '+';
 
+    if (has_ctl(ext))
+        return;                 /* never into a header or a name */
     snprintf(r->ext, sizeof(r->ext), "%s", ext);
     if (*r->domain)
         snprintf(r->full, sizeof(r->full), "%s%c%s@%s", r->local, d, ext,

@@ -50,15 +50,16 @@ int template_expand(const char *tpl, const struct recipient *r,
         if (*p != '%') {
             one[0] = *p;
             v = one;
+        } else if (*++p == '%') {
+            v = "%";            /* literal: part of the fixed text */
         } else {
             if (!seen_var)
                 fixed = o;
             seen_var = 1;
-            switch (*++p) {
+            switch (*p) {
             case 'u': v = r->user; break;
             case 'n': v = r->local; break;
             case 'd': v = r->domain; break;
-            case '%': v = "%"; break;
             default:
                 return status_set(st, "4.3.5", "maildir '%s': unknown "
                                   "'%%%c'", tpl, *p ? *p : ' ');

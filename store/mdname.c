@@ -24,7 +24,7 @@ int mdname_host(const char *host, char *out, size_t cap)
 
     for (; *host; host++) {
         esc = *host == '/' ? "\\057" : *host == ':' ? "\\072" : NULL;
-        if (esc == NULL && (unsigned char)*host <= ' ')
+        if (esc == NULL && ((unsigned char)*host <= ' ' || *host == 0x7f))
             continue;           /* never a space or control in a name */
         if (o + (esc ? 4 : 1) >= cap)
             return -1;
@@ -87,7 +87,7 @@ int mdname_folder(const char *name, char *out, size_t cap)
     for (p = (const unsigned char *)name; *p; p++) {
         if (*p == '/' || *p < ' ' || *p >= 0x7f)
             return -1;
-        if (o + 3 >= cap)
+        if (o + (*p == '&' ? 2 : 1) >= cap)
             return -1;
         out[o++] = (char)*p;
         if (*p == '&')
@@ -95,6 +95,8 @@ int mdname_folder(const char *name, char *out, size_t cap)
     }
     if (out[o - 1] == '.')
         return -1;              /* "a." would name an empty child */
+    if (o > 255)
+        return -1;              /* NAME_MAX, once "&" is escaped */
     out[o] = '\0';
     return 0;
 }

@@ -1,5 +1,5 @@
 /*
- * io.c - full reads and writes
+ * io.c - full writes
  *
  * A write that returns 0 would loop forever; like git's write_in_full()
  * it is treated as ENOSPC.  EINTR is retried.
@@ -28,29 +28,6 @@ int pwrite_full(int fd, const void *buf, size_t len, off_t off)
         }
         p += n;
         off += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-/* write_full - write all of buf, or fail with errno set */
-int write_full(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-    ssize_t n;
-
-    while (len > 0) {
-        n = write(fd, p, len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        if (n == 0) {
-            errno = ENOSPC;
-            return -1;
-        }
-        p += n;
         len -= (size_t)n;
     }
     return 0;
