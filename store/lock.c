@@ -4,9 +4,11 @@
  * The lock is a name: whoever makes it exist holds it.  O_EXCL is not
  * atomic on old NFS clients and byte-range locks are unusable through
  * libnfs, so the lock is taken as the Linux open(2) manual advises for
- * NFS: create a unique file, link() it to the lock name, and trust the
+ * NFS: link() a unique file of ours to the lock name, and trust the
  * unique file's link count (2 = ours) rather than link()'s answer,
- * which a retransmitted request can get wrong.  The same name is what
+ * which a retransmitted request can get wrong.  The caller names the
+ * unique file; a delivery uses its own message in tmp/, which saves
+ * creating and removing one more file on every delivery.  The same name is what
  * Dovecot's dotlock uses for maildirsize, so the two exclude each other.
  *
  * A lock older than LOCK_STALE_SECS belongs to a process that died.
@@ -34,60 +36,47 @@ static void pause_ms(unsigned tries, unsigned seed)
     nanosleep(&ts, NULL);
 }
 
-/* lock_acquire - take the lock at lockpath, waiting until deadline */
+/*
+ * lock_acquire - take the lock at lockpath, waiting until deadline;
+ * uniqpath is an existing file of ours with a single link
+ */
 int lock_acquire(struct backend *b, struct lock *lk, const char *lockpath,
                  const char *uniqpath, time_t deadline, struct status *st)
 {
     const struct backend_ops *op = b->ops;
-    struct bfile *f;
     struct bstat us, ls;
     unsigned tries = 0;
     time_t seen_ctime = 0, seen_at = 0;
-    int rc = -1;
 
     lk->held = 0;
     if (snprintf(lk->path, sizeof(lk->path), "%s", lockpath)
         >= (int)sizeof(lk->path))
         return status_set(st, "4.3.0", "lock name too long: '%s'", lockpath);
-    if (op->create(b, uniqpath, 0600, &f) < 0)
-        return status_errno(st, errno, "create lock file '%s'", uniqpath);
-    if (op->close(b, f) < 0) {
-        status_errno(st, errno, "close lock file '%s'", uniqpath);
-        goto out;
-    }
     for (;;) {
         /* The answer of link() is not trusted, only the link count. */
         (void)op->link(b, uniqpath, lockpath);
-        if (op->stat(b, uniqpath, &us) < 0) {
-            status_errno(st, errno, "stat lock file '%s'", uniqpath);
-            goto out;
-        }
+        if (op->stat(b, uniqpath, &us) < 0)
+            return status_errno(st, errno, "stat '%s'", uniqpath);
         if (us.nlink == 2) {
             lk->held = 1;
-            rc = 0;
-            goto out;
+            return 0;
         }
         if (op->stat(b, lockpath, &ls) == 0) {
             if (ls.ctime != seen_ctime) {
                 seen_ctime = ls.ctime;
                 seen_at = time(NULL);
             }
-            /* us.ctime is when this wait began, on the server's clock. */
+            /* us.ctime is recent, and on the server's clock. */
             if (ls.ctime + LOCK_STALE_SECS < us.ctime
                 || time(NULL) - seen_at > LOCK_STALE_SECS) {
                 (void)op->unlink(b, lockpath);
                 continue;
             }
         }
-        if (time(NULL) >= deadline) {
-            status_set(st, "4.3.0", "lock '%s': timed out", lockpath);
-            goto out;
-        }
+        if (time(NULL) >= deadline)
+            return status_set(st, "4.3.0", "lock '%s': timed out", lockpath);
         pause_ms(tries++, (unsigned)getpid());
     }
-out:
-    (void)op->unlink(b, uniqpath);
-    return rc;
 }
 
 /* lock_release - give the lock up */

@@ -279,8 +279,8 @@ static int load(struct quota *q, struct status *st)
     q->mtime = sb.mtime;
     if (sb.size >= QUOTA_RECALC_SIZE)
         return 1;
-    while (len < sizeof(buf)) {
-        n = op->pread(q->b, q->f, buf + len, sizeof(buf) - len, len);
+    while (len < sb.size) {
+        n = op->pread(q->b, q->f, buf + len, (size_t)sb.size - len, len);
         if (n < 0)
             return status_errno(st, errno, "read '%s'", q->path);
         if (n == 0)
@@ -301,7 +301,7 @@ int quota_begin(struct quota *q, struct backend *b, const char *root,
                 const struct quota_limits *lim, const char *tmpbase,
                 time_t deadline, struct status *st)
 {
-    char lockpath[4096 + 8], uniq[4096 + 8];
+    char lockpath[4096 + 8];
     int rc;
 
     memset(q, 0, sizeof(*q));
@@ -311,8 +311,8 @@ int quota_begin(struct quota *q, struct backend *b, const char *root,
     snprintf(q->tmpbase, sizeof(q->tmpbase), "%s", tmpbase);
     snprintf(q->path, sizeof(q->path), "%s/maildirsize", root);
     snprintf(lockpath, sizeof(lockpath), "%s.lock", q->path);
-    snprintf(uniq, sizeof(uniq), "%s.lock", tmpbase);
-    if (lock_acquire(b, &q->lk, lockpath, uniq, deadline, st) < 0)
+    /* The message in tmp/ serves as the lock's unique file. */
+    if (lock_acquire(b, &q->lk, lockpath, tmpbase, deadline, st) < 0)
         return -1;
     if ((rc = load(q, st)) < 0 || (rc == 1 && quota_recalc(q, st) < 0)) {
         quota_end(q);

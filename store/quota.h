@@ -28,7 +28,7 @@ struct quota {
     struct backend *b;
     char path[4096];                    /* <root>/maildirsize */
     char root[4096];
-    char tmpbase[4096];                 /* unique prefix in tmp/ */
+    char tmpbase[4096];                 /* our file in tmp/: lock, prefix */
     struct quota_limits lim;
     struct quota_usage use;
     struct bfile *f;
