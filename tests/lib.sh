@@ -84,6 +84,23 @@ s.close()
 EOF
 }
 
+# greets PORT GREETING BYE - a server on 127.0.0.1:PORT answers with a
+# line starting GREETING (then BYE is sent to part politely)
+greets() {
+    python3 - "$@" <<'EOF'
+import socket, sys
+port, greeting, bye = int(sys.argv[1]), sys.argv[2].encode(), sys.argv[3]
+try:
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    ok = s.recv(512).startswith(greeting)
+    s.sendall(bye.encode() + b"\r\n")
+    s.close()
+except OSError:
+    ok = False
+sys.exit(0 if ok else 1)
+EOF
+}
+
 # run_lda ARGS... < msg - run lda, leaving exit code in RC and output in OUT
 run_lda() {
     OUT=$("$LDA" "$@" 2>&1)

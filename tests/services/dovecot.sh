@@ -71,19 +71,7 @@ dc_conf_append() { printf '%s\n' "$@" >> "$DC_CONF"; }
 
 doveadm_() { doveadm -c "$DC_CONF" "$@"; }
 
-_dc_listening() {
-    python3 - "$DC_PORT" <<'EOF'
-import socket, sys
-try:
-    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
-    ok = s.recv(512).startswith(b"* OK")
-    s.sendall(b"a LOGOUT\r\n")
-    s.close()
-except OSError:
-    ok = False
-sys.exit(0 if ok else 1)
-EOF
-}
+_dc_listening() { greets "$DC_PORT" '* OK' 'a LOGOUT'; }
 
 dc_start() {
     local out i

@@ -91,19 +91,7 @@ pf_main() { postconf -c "$PF_CONF" -e "$@"; }
 pf_master_append() { cat "$1" >> "$PF_CONF/master.cf"; }
 
 # _pf_listening - smtpd answers on PF_PORT with a 220 greeting
-_pf_listening() {
-    python3 - "$PF_PORT" <<'EOF'
-import socket, sys
-try:
-    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
-    ok = s.recv(512).startswith(b"220")
-    s.sendall(b"QUIT\r\n")
-    s.close()
-except OSError:
-    ok = False
-sys.exit(0 if ok else 1)
-EOF
-}
+_pf_listening() { greets "$PF_PORT" 220 QUIT; }
 
 pf_start() {
     local i out
