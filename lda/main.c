@@ -7,6 +7,7 @@
  * ignored, so an envelope address starting with "-" is never taken for
  * an option.  A usage error is a configuration error: 75, retried.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,11 +19,26 @@ static const char usage[] =
     "           [-a original_recipient] [-m folder] [-e extension] [-V]\n"
     "           [words...] < message\n";
 
+/*
+ * sane_fds - make sure 0, 1 and 2 are open, so that no file opened later
+ * gets one of them and then receives a status line meant for stderr
+ */
+static void sane_fds(void)
+{
+    int fd;
+
+    for (fd = 0; fd < 3; fd++)
+        if (fcntl(fd, F_GETFD) < 0
+            && open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+            _exit(75);
+}
+
 int main(int argc, char **argv)
 {
     struct options o;
     int ch;
 
+    sane_fds();
     memset(&o, 0, sizeof(o));
     opterr = 0;
     while ((ch = getopt(argc, argv, "+c:o:d:f:a:m:e:r:Vh")) != -1) {
