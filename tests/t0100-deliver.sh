@@ -126,12 +126,6 @@ if [ "$(id -u)" = 0 ]; then
         "as root, files belong to the configured user"
 fi
 
-# With stderr closed, -V output must not land in the message file.
-sample_msg | "$LDA" -V -c "$C" -d closed@example.com 2>&-
-is "$?" 0 "delivery with stderr closed"
-check "... and no log line inside the message" \
-    sh -c "! grep -q '^lda: ' '$M'/example.com/closed/Maildir/new/*"
-
 # Extra words after the options (maildrop's form) are ignored, even
 # when they look like options.
 sample_msg | run_lda -c "$C" -d bob@example.com news bob@example.com -x -f
