@@ -248,18 +248,24 @@ static int finish_file(struct maildir *md, struct status *st)
 static int over_quota(struct maildir *md, struct status *st)
 {
     const struct quota_limits *l = &md->o->limits;
+    char used[128];
+    int n = 0;
 
     if (l->bytes && md->size > l->bytes)
         return status_set(st, "5.2.2", "message of %llu bytes is larger "
                           "than the mailbox quota of %llu",
                           (unsigned long long)md->size,
                           (unsigned long long)l->bytes);
+    if (l->bytes)
+        n = snprintf(used, sizeof(used), "%lld of %llu bytes",
+                     (long long)md->before.bytes,
+                     (unsigned long long)l->bytes);
+    if (l->messages)
+        snprintf(used + n, sizeof(used) - (size_t)n, "%s%lld of %llu "
+                 "messages", n ? ", " : "", (long long)md->before.messages,
+                 (unsigned long long)l->messages);
     return status_set(st, md->o->quota_bounce ? "5.2.2" : "4.2.2",
-                      "mailbox full: %lld of %llu bytes, %lld of %llu "
-                      "messages used", (long long)md->before.bytes,
-                      (unsigned long long)l->bytes,
-                      (long long)md->before.messages,
-                      (unsigned long long)l->messages);
+                      "mailbox full: %s used", used);
 }
 
 /* publish - move into new/ and make that durable; undo on failure */
