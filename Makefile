@@ -32,7 +32,7 @@ endif
 
 # Packages, by the step that needs them (Debian 12 names).
 DEPS_BUILD = gcc make pkg-config
-DEPS_CHECK = $(DEPS_BUILD) libcmocka-dev python3 postfix swaks \
+DEPS_CHECK = $(DEPS_BUILD) perl libcmocka-dev python3 postfix swaks \
              dovecot-core dovecot-imapd
 DEPS_BENCH = $(DEPS_BUILD) maildrop dovecot-core
 
