@@ -163,7 +163,33 @@ static int setup(struct ctx *c, struct status *st)
     return 0;
 }
 
-/* want_trace - accept an MTA's trace line on top (header_trace) */
+/* same_sender - whether a Return-Path value names our sender */
+static int same_sender(const struct ctx *c, const char *value)
+{
+    char buf[1024];
+    size_t len;
+
+    while (*value == ' ' || *value == '\t')
+        value++;
+    len = strlen(value);
+    while (len > 0 && (value[len - 1] == ' ' || value[len - 1] == '\t'))
+        len--;
+    if (len >= 2 && value[0] == '<' && value[len - 1] == '>') {
+        value++;
+        len -= 2;
+    }
+    if (len >= sizeof(buf))
+        return 0;
+    memcpy(buf, value, len);
+    buf[len] = '\0';
+    return strcasecmp(buf, c->sender) == 0;
+}
+
+/*
+ * want_trace - accept a trace line an MTA put on top (header_trace):
+ * only lines equal to what lda would add, so a message cannot suppress
+ * lda's own lines by carrying look-alikes.
+ */
 static int want_trace(void *arg, const char *name, const char *value)
 {
     struct ctx *c = arg;
@@ -173,6 +199,8 @@ static int want_trace(void *arg, const char *name, const char *value)
             return 0;
         c->have_dt = 1;
     } else if (strcasecmp(name, "Return-Path") == 0) {
+        if (c->sender_known && !same_sender(c, value))
+            return 0;
         c->have_rp = 1;
     }
     return 1;

@@ -58,6 +58,14 @@ deliver_file "$TEST_TMP/trace" -f a@example.org -d carol@example.com
 is "$(sed -n 1p "$LAST")" "Delivered-To: carol@example.com" \
     "a Delivered-To for someone else gets ours added"
 
+printf 'Return-Path: <other@example.net>\nSubject: t\n\nx\n' > "$TEST_TMP/otherrp"
+deliver_file "$TEST_TMP/otherrp" -f a@example.org -d bob@example.com
+is "$(sed -n 1p "$LAST")" "Return-Path: <a@example.org>" \
+    "a Return-Path naming another sender does not replace ours"
+printf 'Return-Path: <>\nDelivered-To: bob@example.com\n\nx\n' > "$TEST_TMP/nullrp"
+deliver_file "$TEST_TMP/nullrp" -f MAILER-DAEMON -d bob@example.com
+check "pipe(8)'s null-sender lines count as ours" cmp -s "$LAST" "$TEST_TMP/nullrp"
+
 deliver_file "$TEST_TMP/nofrom" -o add_headers=no -f a@example.org -d bob@example.com
 check "add_headers = no stores the message as is" cmp -s "$LAST" "$TEST_TMP/nofrom"
 
