@@ -72,7 +72,7 @@ static void on_alarm(int sig)
     if (md && md->state == MD_WRITING && md->b->ops == &backend_local_ops)
         (void)unlink(md->tmp);
     (void)!write(2, msg, sizeof(msg) - 1);
-    _exit(75);
+    _exit(EX_TEMPFAIL_);
 }
 
 /* arm_timeout - give up with 75 well before Postfix would bounce */
@@ -431,7 +431,8 @@ int deliver_run(const struct options *o)
              "status=%s (%s %s)", c.rcpt.address[0] ? c.rcpt.address
              : "(none)", orig, c.sender, c.md.folder[0] ? c.md.folder
              : "INBOX", (unsigned long long)c.md.size, delay(&c),
-             rc == 75 ? "deferred" : "bounced", st.code, st.text);
+             rc == EX_TEMPFAIL_ ? "deferred" : "bounced", st.code,
+             st.text);
     log_flush();
     return rc;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../util/status.h"
 #include "deliver.h"
 
 static const char usage[] =
@@ -30,7 +31,7 @@ static void sane_fds(void)
     for (fd = 0; fd < 3; fd++)
         if (fcntl(fd, F_GETFD) < 0
             && open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
-            _exit(75);
+            _exit(EX_TEMPFAIL_);
 }
 
 int main(int argc, char **argv)
@@ -54,7 +55,7 @@ int main(int argc, char **argv)
         case 'o':
             if (o.noverrides == DELIVER_MAX_OVERRIDES) {
                 fprintf(stderr, "4.3.5 too many -o options\n");
-                return 75;
+                return EX_TEMPFAIL_;
             }
             o.overrides[o.noverrides++] = optarg;
             break;
@@ -63,7 +64,7 @@ int main(int argc, char **argv)
             return 0;
         default:
             fprintf(stderr, "4.3.5 bad option '-%c'\n%s", optopt, usage);
-            return 75;
+            return EX_TEMPFAIL_;
         }
     }
     return deliver_run(&o);

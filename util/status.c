@@ -33,7 +33,7 @@ int status_set(struct status *st, const char *code, const char *fmt, ...)
 }
 
 /* status_errno_code - the RFC 3463 code for a failed system call */
-const char *status_errno_code(int err)
+static const char *status_errno_code(int err)
 {
     switch (err) {
     case EDQUOT:
@@ -67,7 +67,7 @@ int status_errno(struct status *st, int err, const char *fmt, ...)
 }
 
 /* status_is_temp - whether Postfix should retry */
-int status_is_temp(const struct status *st)
+static int status_is_temp(const struct status *st)
 {
     return st->code[0] != '5';
 }

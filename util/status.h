@@ -15,7 +15,6 @@ struct status {
     char text[512];             /* "create 'tmp/x': No space left" */
 };
 
-#define EX_DELIVERED    0
 #define EX_NOUSER_      67      /* sysexits EX_NOUSER */
 #define EX_TEMPFAIL_    75      /* sysexits EX_TEMPFAIL: the only retry */
 #define EX_NOPERM_      77      /* sysexits EX_NOPERM */
@@ -24,8 +23,6 @@ int status_set(struct status *st, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int status_errno(struct status *st, int err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-const char *status_errno_code(int err);
 int status_exit(const struct status *st);
-int status_is_temp(const struct status *st);
 
 #endif
