@@ -43,6 +43,8 @@ static const struct setting settings[] = {
     {"message_size_limit", NUM(T_SIZE, message_size_limit), "0"},
     {"add_headers", NUM(T_BOOL, add_headers), "yes"},
     {"delivery_timeout", NUM(T_TIME, delivery_timeout), "300s"},
+    {"nfs_timeout", NUM(T_TIME, nfs_timeout), "5s"},
+    {"hostname", STR(hostname), ""},
 };
 
 /* parse_uint - decimal with an optional unit suffix from units */

@@ -24,6 +24,8 @@ struct config {
     uint64_t message_size_limit;
     int add_headers;
     uint64_t delivery_timeout;
+    uint64_t nfs_timeout;
+    char hostname[64];
 };
 
 void config_defaults(struct config *cfg);

@@ -39,6 +39,7 @@ struct ctx {
     struct recipient rcpt;
     char sender[1024];
     int sender_known;
+    struct location loc;
     char root[MD_PATH];
     char base[MD_PATH];
     char host[256];
@@ -111,6 +112,7 @@ static void set_sender(struct ctx *c, const char *s)
 static int setup(struct ctx *c, struct status *st)
 {
     const struct options *o = c->o;
+    struct backend_conf bc;
     char home[MD_PATH], host[256];
     int i;
 
@@ -141,17 +143,24 @@ static int setup(struct ctx *c, struct status *st)
     log_verbose("delivering as uid %ld gid %ld", (long)getuid(),
                 (long)getgid());
     umask(077);
-    if (template_expand(c->cfg.maildir, &c->rcpt, home, c->root,
-                        sizeof(c->root), c->base, sizeof(c->base), st) < 0)
+    if (backend_locate(c->cfg.maildir, &c->loc, st) < 0
+        || template_expand(c->loc.path, &c->rcpt, home, c->root,
+                           sizeof(c->root), c->base, sizeof(c->base), st) < 0)
         return -1;
-    log_verbose("maildir '%s' (storage base '%s')", c->root, c->base);
-    if (backend_open(c->root, &c->b) < 0)
-        return status_errno(st, errno, "storage for '%s'", c->root);
-    if (gethostname(host, sizeof(host)) < 0)
+    log_verbose("maildir '%s%s' (storage base '%s', %s driver)",
+                c->loc.server, c->root, c->base, c->loc.ops->name);
+    /* Unique names must differ between hosts sharing one Maildir. */
+    if (c->cfg.hostname[0])
+        snprintf(host, sizeof(host), "%s", c->cfg.hostname);
+    else if (gethostname(host, sizeof(host)) < 0)
         host[0] = '\0';
     host[sizeof(host) - 1] = '\0';
     if (mdname_host(host, c->host, sizeof(c->host)) < 0)
         snprintf(c->host, sizeof(c->host), "localhost");
+    bc.timeout = (unsigned)c->cfg.nfs_timeout;
+    bc.host = c->host;
+    if (backend_open(&c->loc, c->base, &bc, &c->b, st) < 0)
+        return -1;
     c->mo.create_maildir = c->cfg.create_maildir;
     c->mo.create_folders = c->cfg.create_folders;
     c->mo.quota_bounce = c->cfg.quota_bounce;
@@ -419,6 +428,7 @@ int deliver_run(const struct options *o)
                  where(&c, place, sizeof(place)));
         warn_quota(&c);
         maildir_clean_tmp(&c.md);
+        backend_close(c.b);
         log_flush();
         return 0;
     }
@@ -433,6 +443,7 @@ int deliver_run(const struct options *o)
              : "INBOX", (unsigned long long)c.md.size, delay(&c),
              rc == EX_TEMPFAIL_ ? "deferred" : "bounced", st.code,
              st.text);
+    backend_close(c.b);
     log_flush();
     return rc;
 }

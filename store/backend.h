@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "../util/status.h"
+
 /*
  * The Maildir algorithm (maildir.c), the quota file (quota.c) and the
  * lock (lock.c) are written once against these calls.  A driver is a
@@ -16,7 +18,10 @@
 struct backend;
 struct bfile;
 
+#define BACKEND_PATH 4096
+
 struct bstat {
+    uint64_t ino;
     uint64_t size;
     uint64_t nlink;
     time_t atime;
@@ -28,8 +33,31 @@ struct bstat {
 /* scan callback: return 0 to go on, -1 to stop (errno set) */
 typedef int (*backend_scan_fn)(void *arg, const char *name);
 
+/*
+ * A maildir setting split up.  "nfs://server/export/%d/%n/Maildir?v=4"
+ * is driver nfs, server "nfs://server", path "/export/%d/%n/Maildir"
+ * and query "v=4".  Only the path is expanded, so no recipient can
+ * add URL arguments or a server; a plain path is the local driver.
+ */
+struct location {
+    const struct backend_ops *ops;
+    char server[256];
+    char path[BACKEND_PATH];
+    char query[512];
+};
+
+/* What every driver is told when it opens. */
+struct backend_conf {
+    unsigned timeout;           /* seconds for any one remote call */
+    const char *host;           /* this host's name, for client names */
+};
+
 struct backend_ops {
     const char *name;
+    /* reach the storage; base is the fixed part of the path, which
+     * must exist for the storage to be there at all */
+    int (*open)(struct backend *, const struct location *, const char *base,
+                const struct backend_conf *, struct status *);
     /* create exclusively (never through a symlink), write-only */
     int (*create)(struct backend *, const char *path, int mode,
                   struct bfile **);
@@ -63,9 +91,14 @@ struct backend {
     void *ctx;
 };
 
-/* backend_open - pick the driver for a Maildir location */
-int backend_open(const char *location, struct backend **out);
+int backend_locate(const char *setting, struct location *loc,
+                   struct status *st);
+int backend_open(const struct location *loc, const char *base,
+                 const struct backend_conf *conf, struct backend **out,
+                 struct status *st);
+void backend_close(struct backend *b);
 
 extern const struct backend_ops backend_local_ops;
+extern const struct backend_ops backend_nfs_ops;
 
 #endif

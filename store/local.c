@@ -24,6 +24,19 @@ struct bfile {
     int fd;
 };
 
+/* local_open - nothing to reach: the path is the storage */
+static int local_open(struct backend *b, const struct location *loc,
+                      const char *base, const struct backend_conf *conf,
+                      struct status *st)
+{
+    (void)b;
+    (void)conf;
+    if (loc->path[0] != '/' || base[0] != '/')
+        return status_set(st, "4.3.5", "maildir '%s' is not an absolute "
+                          "path", loc->path);
+    return 0;
+}
+
 /* wrap - a heap handle for an open descriptor */
 static int wrap(int fd, struct bfile **out)
 {
@@ -92,6 +105,7 @@ static int local_fsync(struct backend *b, struct bfile *f)
 /* fill - copy the fields the Maildir code uses */
 static void fill(const struct stat *sb, struct bstat *out)
 {
+    out->ino = (uint64_t)sb->st_ino;
     out->size = (uint64_t)sb->st_size;
     out->nlink = (uint64_t)sb->st_nlink;
     out->atime = sb->st_atime;
@@ -240,6 +254,7 @@ static void local_free(struct backend *b)
 
 const struct backend_ops backend_local_ops = {
     .name = "local",
+    .open = local_open,
     .create = local_create,
     .open_rw = local_open_rw,
     .pread = local_pread,

@@ -86,8 +86,13 @@ static int make_root(struct maildir *md, struct status *st)
                           "'%s' too", md->root, md->o->base ? md->o->base
                           : "/");
     }
+    /* Below the base only: a missing base is storage not mounted, and
+     * mail must not go to whatever disk is under the mount point. */
     snprintf(path, sizeof(path), "%s", md->root);
-    for (p = path + 1; (p = strchr(p, '/')) != NULL; p++) {
+    p = path + 1;
+    if (md->o->base && strncmp(path, md->o->base, strlen(md->o->base)) == 0)
+        p = path + strlen(md->o->base) + 1;
+    for (; p < path + strlen(path) && (p = strchr(p, '/')) != NULL; p++) {
         *p = '\0';
         if (mkdir_one(b, path, st) < 0)
             return -1;

@@ -52,7 +52,34 @@ static const char *status_errno_code(int err)
     }
 }
 
-/* status_errno - record a system call failure: "text: strerror"; -1 */
+/*
+ * A storage driver that talks to a server knows more than errno can
+ * say ("NFS4ERR_DQUOT", "Command timed out"): it leaves that here, with
+ * the errno it stands for, and the next status_errno() for that errno
+ * adds it.  One delivery is one thread, so one slot is enough.
+ */
+static int detail_err;
+static char detail[256];
+
+/* status_detail - the server's own words for the failure errno err */
+void status_detail(int err, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof(detail), fmt, ap);
+    va_end(ap);
+    detail_err = err;
+}
+
+/* status_detail_clear - forget the words of an earlier failure */
+void status_detail_clear(void)
+{
+    detail_err = 0;
+    detail[0] = '\0';
+}
+
+/* status_errno - a system call failure: "text: strerror (detail)"; -1 */
 int status_errno(struct status *st, int err, const char *fmt, ...)
 {
     va_list ap;
@@ -62,7 +89,13 @@ int status_errno(struct status *st, int err, const char *fmt, ...)
     vset(st, status_errno_code(err), fmt, ap);
     va_end(ap);
     len = strlen(st->text);
-    snprintf(st->text + len, sizeof(st->text) - len, ": %s", strerror(err));
+    if (detail_err == err && detail[0] != '\0')
+        snprintf(st->text + len, sizeof(st->text) - len, ": %s (%s)",
+                 strerror(err), detail);
+    else
+        snprintf(st->text + len, sizeof(st->text) - len, ": %s",
+                 strerror(err));
+    status_detail_clear();
     return -1;
 }
 

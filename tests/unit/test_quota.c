@@ -315,6 +315,9 @@ static int entries(const struct fixture *fx, const char *rel)
 static int setup(void **state)
 {
     struct fixture *fx = calloc(1, sizeof(*fx));
+    static struct location loc;
+    struct backend_conf conf = {.timeout = 5, .host = "test"};
+    struct status st;
 
     if (fx == NULL)
         return -1;
@@ -349,7 +352,8 @@ static int setup(void **state)
     mkdirs(fx, "Other");
     mkdirs(fx, "Other/new");
     put(fx, "Other/new/8.M1P1.h,S=400", 0);
-    if (backend_open(fx->root, &fx->b) < 0)
+    if (backend_locate(fx->root, &loc, &st) < 0
+        || backend_open(&loc, fx->root, &conf, &fx->b, &st) < 0)
         return -1;
     *state = fx;
     return 0;
@@ -384,7 +388,7 @@ static int teardown(void **state)
     struct fixture *fx = *state;
     int rc;
 
-    fx->b->ops->free(fx->b);
+    backend_close(fx->b);
     rc = rm_rf(fx->root);
     free(fx);
     return rc;

@@ -1,0 +1,523 @@
+/*
+ * nfs.c - the NFS storage driver: the server reached through libnfs
+ *
+ * maildir = nfs://server/export/%d/%n/Maildir?version=4 delivers over
+ * NFS with no kernel mount.  Each delivery mounts the fixed part of the
+ * path (everything before the first %-variable), so that directory
+ * must exist on the server, just as a local base directory must.
+ *
+ * What libnfs does not do by itself, done here:
+ *  - every call is bounded: nfs_set_timeout(nfs_timeout), no resending
+ *    of a call that timed out, no silent reconnect;
+ *  - a context that timed out or lost its connection is dead for good,
+ *    so it is replaced by a fresh mount once, for the calls that must
+ *    still reach the server (cleanup, and checking whether a move that
+ *    failed in transit happened after all); after that, calls fail at
+ *    once, and the delivery ends in 4.x.x within about two timeouts;
+ *  - writes go in pieces the library can send (nfs_compat.h);
+ *  - the move into new/ is LINK then REMOVE: RENAME would replace a
+ *    file of the same name, LINK fails instead.  When LINK's answer is
+ *    lost, the two names are compared by file id to learn the truth.
+ *
+ * Directory changes need no fsync here: NFS servers must commit CREATE,
+ * LINK, REMOVE and RENAME to stable storage before they answer (RFC
+ * 1813 section 3.3, RFC 7530 section 18); file data is made stable by
+ * COMMIT (nfs_fsync), and the size is checked after it by the caller.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "nfs_compat.h"
+
+#define NFS_REVIVES 1           /* fresh mounts after the first dies */
+
+struct nfsb {
+    struct nfs_context *nfs;
+    char url[BACKEND_PATH + 800];   /* what is mounted */
+    char base[BACKEND_PATH];    /* its path, "" for the server's root */
+    size_t baselen;
+    char host[64];
+    unsigned timeout;
+    unsigned gen;               /* which mount: handles die with theirs */
+    int dead;                   /* errno that killed the mount, or 0 */
+    int revives;
+};
+
+struct bfile {
+    struct nfsfh *fh;
+    unsigned gen;
+};
+
+/* nb - the driver state */
+static struct nfsb *nb_of(struct backend *b)
+{
+    return b->ctx;
+}
+
+/*
+ * fail - a libnfs error as errno, with the server's words kept for the
+ * status line; a timeout or a lost connection kills the mount
+ */
+static int fail(struct nfsb *nb, int rc)
+{
+    int err = rc < 0 ? -rc : EIO;
+
+    if (err == EINTR)           /* libnfs: "Command timed out" */
+        err = ETIMEDOUT;
+    status_detail(err, "nfs: %s", nfs_get_error(nb->nfs));
+    if (err == ETIMEDOUT || err == EIO || err == EPIPE || err == ECONNRESET
+        || err == ENOTCONN || err == ECONNREFUSED)
+        nb->dead = err;
+    errno = err;
+    return -1;
+}
+
+/* mount_fresh - a new context, bounded, mounted; the status on failure */
+static int mount_fresh(struct nfsb *nb, struct status *st)
+{
+    struct nfs_url *url;
+    char client[128];
+    int rc;
+
+    if ((nb->nfs = nfs_init_context()) == NULL)
+        return status_set(st, "4.3.0", "nfs: cannot make a context");
+    if ((url = nfs_parse_url_dir(nb->nfs, nb->url)) == NULL) {
+        status_set(st, "4.3.5", "maildir URL '%s': %s", nb->url,
+                   nfs_get_error(nb->nfs));
+        goto fail;
+    }
+    /* After the URL, which could otherwise turn these back on. */
+    nfs_set_timeout(nb->nfs, (int)nb->timeout * 1000);
+    nfs_set_autoreconnect(nb->nfs, 0);
+    nfsc_no_retrans(nb->nfs);
+    /* NFSv4 clients need names of their own, or they share state. */
+    snprintf(client, sizeof(client), "lda.%s.%ld.%u", nb->host,
+             (long)getpid(), nb->gen);
+    nfs4_set_client_name(nb->nfs, client);
+    rc = nfs_mount(nb->nfs, url->server, url->path);
+    nfs_destroy_url(url);
+    if (rc < 0) {
+        fail(nb, rc);
+        status_errno(st, errno, "mount %s", nb->url);
+        goto fail;
+    }
+    nb->dead = 0;
+    return 0;
+fail:
+    nfs_destroy_context(nb->nfs);
+    nb->nfs = NULL;
+    return -1;
+}
+
+/*
+ * enter - every call starts here: a dead mount is replaced, once; its
+ * file handles are abandoned (their server state lapses with its lease)
+ */
+static int enter(struct nfsb *nb)
+{
+    struct status st;
+
+    status_detail_clear();
+    if (!nb->dead)
+        return 0;
+    if (nb->revives < NFS_REVIVES) {
+        nb->revives++;
+        if (nb->nfs != NULL)
+            nfs_destroy_context(nb->nfs);
+        nb->nfs = NULL;
+        nb->gen++;
+        if (mount_fresh(nb, &st) == 0)
+            return 0;
+    }
+    errno = nb->dead;
+    return -1;
+}
+
+/* rel - path within the mount; NULL (EXDEV) if outside it */
+static const char *rel(struct nfsb *nb, const char *path)
+{
+    const char *p = path + nb->baselen;
+
+    if (strncmp(path, nb->base, nb->baselen) != 0
+        || (*p != '\0' && *p != '/')) {
+        errno = EXDEV;
+        return NULL;
+    }
+    return *p ? p : "/";
+}
+
+/* ENTER_PATH - start a call on a path: p is its name in the mount */
+#define ENTER_PATH(nb, p, path) \
+    do { \
+        if (enter(nb) < 0 || ((p) = rel((nb), (path))) == NULL) \
+            return -1; \
+    } while (0)
+
+/* live - whether a file handle belongs to the current mount */
+static int live(struct nfsb *nb, struct bfile *f)
+{
+    if (enter(nb) < 0)
+        return 0;
+    if (f->gen != nb->gen) {
+        errno = ESTALE;
+        return 0;
+    }
+    return 1;
+}
+
+static int nfsb_open(struct backend *b, const struct location *loc,
+                     const char *base, const struct backend_conf *conf,
+                     struct status *st)
+{
+    struct nfsb *nb;
+    size_t len = strlen(base);
+
+    while (len > 0 && base[len - 1] == '/')
+        len--;
+    if ((nb = calloc(1, sizeof(*nb))) == NULL)
+        return status_errno(st, errno, "nfs");
+    memcpy(nb->base, base, len);
+    nb->baselen = len;
+    snprintf(nb->host, sizeof(nb->host), "%s", conf->host);
+    nb->timeout = conf->timeout ? conf->timeout : 1;
+    if (snprintf(nb->url, sizeof(nb->url), "%s%s%s%s", loc->server,
+                 len ? nb->base : "/", loc->query[0] ? "?" : "",
+                 loc->query) >= (int)sizeof(nb->url)) {
+        free(nb);
+        return status_set(st, "4.3.5", "maildir URL too long");
+    }
+    if (mount_fresh(nb, st) < 0) {
+        free(nb);
+        return -1;
+    }
+    b->ctx = nb;
+    return 0;
+}
+
+/* wrap - a handle for an open file */
+static int wrap(struct nfsb *nb, struct nfsfh *fh, struct bfile **out)
+{
+    struct bfile *f;
+
+    if ((f = malloc(sizeof(*f))) == NULL) {
+        nfs_close(nb->nfs, fh);
+        errno = ENOMEM;
+        return -1;
+    }
+    f->fh = fh;
+    f->gen = nb->gen;
+    *out = f;
+    return 0;
+}
+
+/* open_file - OPEN with flags; NFSv4 OPEN never follows a symlink */
+static int open_file(struct backend *b, const char *path, int flags,
+                     int mode, struct bfile **out)
+{
+    struct nfsb *nb = nb_of(b);
+    struct nfsfh *fh;
+    const char *p;
+    int rc;
+
+    ENTER_PATH(nb, p, path);
+    rc = nfs_open2(nb->nfs, p, flags, mode, &fh);
+    return rc < 0 ? fail(nb, rc) : wrap(nb, fh, out);
+}
+
+/* nfsb_create - exclusive create; not nfs_creat(), read-only in 4.x */
+static int nfsb_create(struct backend *b, const char *path, int mode,
+                       struct bfile **out)
+{
+    return open_file(b, path, O_WRONLY | O_CREAT | O_EXCL, mode, out);
+}
+
+static int nfsb_open_rw(struct backend *b, const char *path,
+                        struct bfile **out)
+{
+    return open_file(b, path, O_RDWR, 0, out);
+}
+
+static long nfsb_pread(struct backend *b, struct bfile *f, void *buf,
+                       size_t len, uint64_t off)
+{
+    struct nfsb *nb = nb_of(b);
+    int rc;
+
+    if (!live(nb, f))
+        return -1;
+    if (len > NFSC_WRITE_MAX)
+        len = NFSC_WRITE_MAX;   /* the same size limit holds for READ */
+    rc = nfsc_pread(nb->nfs, f->fh, buf, len, off);
+    return rc < 0 ? fail(nb, rc) : rc;
+}
+
+/* nfsb_pwrite - all of buf, in pieces the library can send */
+static int nfsb_pwrite(struct backend *b, struct bfile *f, const void *buf,
+                       size_t len, uint64_t off)
+{
+    struct nfsb *nb = nb_of(b);
+    const char *p = buf;
+    size_t n;
+    int rc;
+
+    if (!live(nb, f))
+        return -1;
+    while (len > 0) {
+        n = len < NFSC_WRITE_MAX ? len : NFSC_WRITE_MAX;
+        if ((rc = nfsc_pwrite(nb->nfs, f->fh, p, n, off)) < 0)
+            return fail(nb, rc);
+        if (rc == 0)
+            return fail(nb, -EIO);
+        p += rc;
+        off += (uint64_t)rc;
+        len -= (size_t)rc;
+    }
+    return 0;
+}
+
+static int nfsb_truncate(struct backend *b, struct bfile *f, uint64_t len)
+{
+    struct nfsb *nb = nb_of(b);
+    int rc;
+
+    if (!live(nb, f))
+        return -1;
+    rc = nfs_ftruncate(nb->nfs, f->fh, len);
+    return rc < 0 ? fail(nb, rc) : 0;
+}
+
+/* nfsb_fsync - COMMIT: the written data is on the server's disk */
+static int nfsb_fsync(struct backend *b, struct bfile *f)
+{
+    struct nfsb *nb = nb_of(b);
+    int rc;
+
+    if (!live(nb, f))
+        return -1;
+    rc = nfs_fsync(nb->nfs, f->fh);
+    return rc < 0 ? fail(nb, rc) : 0;
+}
+
+/* fill - the fields the Maildir code uses */
+static void fill(const struct nfs_stat_64 *sb, struct bstat *out)
+{
+    out->ino = sb->nfs_ino;
+    out->size = sb->nfs_size;
+    out->nlink = sb->nfs_nlink;
+    out->atime = (time_t)sb->nfs_atime;
+    out->mtime = (time_t)sb->nfs_mtime;
+    out->ctime = (time_t)sb->nfs_ctime;
+    out->is_dir = S_ISDIR(sb->nfs_mode);
+}
+
+static int nfsb_fstat(struct backend *b, struct bfile *f, struct bstat *out)
+{
+    struct nfsb *nb = nb_of(b);
+    struct nfs_stat_64 sb;
+    int rc;
+
+    if (!live(nb, f))
+        return -1;
+    if ((rc = nfs_fstat64(nb->nfs, f->fh, &sb)) < 0)
+        return fail(nb, rc);
+    fill(&sb, out);
+    return 0;
+}
+
+/*
+ * nfsb_close - CLOSE and free.  A handle of a dead mount is only
+ * freed here: its server state ends with that client's lease.
+ */
+static int nfsb_close(struct backend *b, struct bfile *f)
+{
+    struct nfsb *nb = nb_of(b);
+    int rc = 0;
+
+    if (live(nb, f) && (rc = nfs_close(nb->nfs, f->fh)) < 0)
+        rc = fail(nb, rc);
+    else if (f->gen != nb->gen || nb->dead)
+        rc = -1;
+    free(f);
+    return rc < 0 ? -1 : 0;
+}
+
+static int nfsb_stat(struct backend *b, const char *path, struct bstat *out)
+{
+    struct nfsb *nb = nb_of(b);
+    struct nfs_stat_64 sb;
+    const char *p;
+    int rc;
+
+    ENTER_PATH(nb, p, path);
+    if ((rc = nfs_stat64(nb->nfs, p, &sb)) < 0)
+        return fail(nb, rc);
+    fill(&sb, out);
+    return 0;
+}
+
+static int nfsb_mkdir(struct backend *b, const char *path, int mode)
+{
+    struct nfsb *nb = nb_of(b);
+    const char *p;
+    int rc;
+
+    ENTER_PATH(nb, p, path);
+    rc = nfs_mkdir2(nb->nfs, p, mode);
+    return rc < 0 ? fail(nb, rc) : 0;
+}
+
+/* two_paths - a call on two names in the mount (LINK, RENAME) */
+static int two_paths(struct backend *b, const char *from, const char *to,
+                     int (*call)(struct nfs_context *, const char *,
+                                 const char *))
+{
+    struct nfsb *nb = nb_of(b);
+    const char *p, *q;
+    int rc;
+
+    ENTER_PATH(nb, p, from);
+    if ((q = rel(nb, to)) == NULL)
+        return -1;
+    rc = call(nb->nfs, p, q);
+    return rc < 0 ? fail(nb, rc) : 0;
+}
+
+/* nfsb_link - fails with EEXIST rather than replace */
+static int nfsb_link(struct backend *b, const char *from, const char *to)
+{
+    return two_paths(b, from, to, nfs_link);
+}
+
+static int nfsb_unlink(struct backend *b, const char *path)
+{
+    struct nfsb *nb = nb_of(b);
+    const char *p;
+    int rc;
+
+    ENTER_PATH(nb, p, path);
+    rc = nfs_unlink(nb->nfs, p);
+    return rc < 0 ? fail(nb, rc) : 0;
+}
+
+/*
+ * nfsb_move - LINK, then REMOVE the old name.  If LINK failed in
+ * transit, or says EEXIST because a resent LINK of ours got there
+ * first, the new name is looked at: the same file id as ours means
+ * the message is in place.
+ */
+static int nfsb_move(struct backend *b, const char *from, const char *to)
+{
+    struct bstat ours, there;
+    int err;
+
+    if (nfsb_link(b, from, to) < 0) {
+        err = errno;
+        if (nfsb_stat(b, from, &ours) < 0 || nfsb_stat(b, to, &there) < 0
+            || ours.ino != there.ino) {
+            errno = err;
+            return -1;
+        }
+    }
+    /* The message is in new/ now; a stale tmp/ name is cleaned later. */
+    (void)nfsb_unlink(b, from);
+    return 0;
+}
+
+/* nfsb_rename - replaces the target: only for maildirsize */
+static int nfsb_rename(struct backend *b, const char *from, const char *to)
+{
+    return two_paths(b, from, to, nfs_rename);
+}
+
+/* nfsb_fsync_dir - nothing to do: see the top of this file */
+static int nfsb_fsync_dir(struct backend *b, const char *path)
+{
+    struct nfsb *nb = nb_of(b);
+    const char *p;
+
+    ENTER_PATH(nb, p, path);
+    (void)p;
+    return 0;
+}
+
+static int nfsb_scan(struct backend *b, const char *dir, backend_scan_fn fn,
+                     void *arg)
+{
+    struct nfsb *nb = nb_of(b);
+    struct nfsdir *d;
+    struct nfsdirent *de;
+    const char *p;
+    int rc;
+
+    ENTER_PATH(nb, p, dir);
+    if ((rc = nfs_opendir(nb->nfs, p, &d)) < 0)
+        return fail(nb, rc);
+    rc = 0;
+    while ((de = nfs_readdir(nb->nfs, d)) != NULL) {
+        if (strcmp(de->name, ".") == 0 || strcmp(de->name, "..") == 0)
+            continue;
+        if ((rc = fn(arg, de->name)) < 0)
+            break;
+    }
+    nfs_closedir(nb->nfs, d);
+    return rc;
+}
+
+/* nfsb_set_atime - set the access time, keep the modification time */
+static int nfsb_set_atime(struct backend *b, const char *path, time_t when)
+{
+    struct nfsb *nb = nb_of(b);
+    struct nfs_stat_64 sb;
+    struct timeval tv[2];
+    const char *p;
+    int rc;
+
+    ENTER_PATH(nb, p, path);
+    if ((rc = nfs_stat64(nb->nfs, p, &sb)) < 0)
+        return fail(nb, rc);
+    tv[0].tv_sec = when;
+    tv[0].tv_usec = 0;
+    tv[1].tv_sec = (time_t)sb.nfs_mtime;
+    tv[1].tv_usec = 0;
+    rc = nfs_utimes(nb->nfs, p, tv);
+    return rc < 0 ? fail(nb, rc) : 0;
+}
+
+static void nfsb_free(struct backend *b)
+{
+    struct nfsb *nb = nb_of(b);
+
+    if (nb != NULL && nb->nfs != NULL)
+        nfs_destroy_context(nb->nfs);
+    free(nb);
+    free(b);
+}
+
+const struct backend_ops backend_nfs_ops = {
+    .name = "nfs",
+    .open = nfsb_open,
+    .create = nfsb_create,
+    .open_rw = nfsb_open_rw,
+    .pread = nfsb_pread,
+    .pwrite = nfsb_pwrite,
+    .truncate = nfsb_truncate,
+    .fsync = nfsb_fsync,
+    .fstat = nfsb_fstat,
+    .close = nfsb_close,
+    .stat = nfsb_stat,
+    .mkdir = nfsb_mkdir,
+    .link = nfsb_link,
+    .move = nfsb_move,
+    .rename = nfsb_rename,
+    .unlink = nfsb_unlink,
+    .fsync_dir = nfsb_fsync_dir,
+    .scan = nfsb_scan,
+    .set_atime = nfsb_set_atime,
+    .free = nfsb_free,
+};
