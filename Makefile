@@ -34,6 +34,7 @@ B = build/asan
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
               -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
+SAN_OBJ = $(B)/obj/tests/lsan_suppress.o
 else
 B = build
 endif
@@ -70,16 +71,16 @@ $(B)/liblda.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(B)/lda: $(B)/obj/lda/main.o $(B)/liblda.a
+$(B)/lda: $(B)/obj/lda/main.o $(SAN_OBJ) $(B)/liblda.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(NFS_LIBS)
 
 # Unit tests: cmocka, reporting TAP to prove(1).
 CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
-$(B)/tests/unit/test_%: tests/unit/test_%.c $(B)/liblda.a
+$(B)/tests/unit/test_%: tests/unit/test_%.c $(SAN_OBJ) $(B)/liblda.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(LDFLAGS) -o $@ $< \
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(LDFLAGS) -o $@ $< $(SAN_OBJ) \
 	    $(B)/liblda.a $(NFS_LIBS) $(CMOCKA_LIBS)
 
 # The fault-injection shim is never built with sanitizers.

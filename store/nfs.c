@@ -331,19 +331,25 @@ static int nfsb_fstat(struct backend *b, struct bfile *f, struct bstat *out)
 }
 
 /*
- * nfsb_close - CLOSE and free.  A handle of a dead mount is only
- * freed here: its server state ends with that client's lease.
+ * nfsb_close - CLOSE and free.  On a dead mount too, without replacing
+ * it first: libnfs frees a handle only in nfs_close(), and the call
+ * fails at once on a lost connection.
  */
 static int nfsb_close(struct backend *b, struct bfile *f)
 {
     struct nfsb *nb = nb_of(b);
-    int rc = 0;
+    int rc = -1;
 
-    if (live(nb, f) && (rc = nfs_close(nb->nfs, f->fh)) < 0)
-        rc = fail(nb, rc);
-    else if (f->gen != nb->gen || nb->dead)
-        rc = -1;
+    status_detail_clear();
+    if (f->gen == nb->gen && nb->nfs != NULL) {
+        if ((rc = nfs_close(nb->nfs, f->fh)) < 0)
+            rc = fail(nb, rc);
+        else if (nb->dead)
+            rc = -1;
+    }
     free(f);
+    if (rc < 0)
+        errno = nb->dead ? nb->dead : ESTALE;
     return rc < 0 ? -1 : 0;
 }
 

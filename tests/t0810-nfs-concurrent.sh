@@ -1,0 +1,56 @@
+#!/bin/bash
+# t0810 - two delivery hosts (host names mxa and mxb), several streams
+# each, 1,000 messages in all into one Maildir on NFS under quota: all
+# delivered, all distinct, and maildirsize exactly equal to a recount
+. "$(dirname "$0")/lib.sh"
+. "$TESTS_DIR/services/ganesha.sh"
+
+[ "$(id -u)" = 0 ] || skip_all "nfs-ganesha needs root"
+
+ns_init nfs
+ns_start || { plan 1; not_ok "nfs-ganesha started"; exit 1; }
+
+mkdir "$NS_EXPORT/vmail"
+chown "$LDA_USER" "$NS_EXPORT/vmail"
+MD=$NS_EXPORT/vmail/bob/Maildir
+for h in mxa mxb; do
+    write_conf "$TEST_TMP/$h.conf" "hostname = $h" "quota = 1G" \
+        "quota_messages = 100000" \
+        "maildir = nfs://127.0.0.1/export/vmail/%n/Maildir?$NS_ARGS"
+done
+TOTAL=${CONCURRENT_TOTAL:-1000}
+WORKERS=8                       # four streams per host
+
+# worker W - deliver messages W, W+8, ... from host mxa (even W) or mxb
+worker() {
+    local i rc=0 h=mxa
+    [ $(($1 % 2)) = 1 ] && h=mxb
+    for ((i = $1; i < TOTAL; i += WORKERS)); do
+        { printf 'Subject: n%d\nMessage-ID: <%d@t>\n\n' "$i" "$i"
+          head -c $((i * 37 % 9000)) /dev/zero | tr '\0' m; echo; } \
+            | "$LDA" -c "$TEST_TMP/$h.conf" -f a@example.org -d bob@example.com \
+            || rc=1
+    done
+    return $rc
+}
+export -f worker
+export LDA TEST_TMP TOTAL WORKERS
+
+seq 0 $((WORKERS - 1)) | xargs -P "$WORKERS" -I{} bash -c 'worker {}'
+is "$?" 0 "every delivery exited 0"
+is "$(count_files "$MD/new")" "$TOTAL" "$TOTAL files in new/"
+is "$(ls "$MD/new" | sort -u | wc -l)" "$TOTAL" "... with distinct names"
+is "$(ls "$MD/new" | grep -c '\.mxa,')/$(ls "$MD/new" | grep -c '\.mxb,')" \
+    "$((TOTAL / 2))/$((TOTAL / 2))" "... half from each host, by name"
+is "$(cat "$MD"/new/* | grep -c '^Subject: n')" "$TOTAL" "... each a whole message"
+is "$(grep -h '^Subject: n' "$MD"/new/* | sort -u | wc -l)" "$TOTAL" "... each one once"
+is "$(count_files "$MD/tmp")" 0 "nothing left in tmp/"
+check "no lock left" test ! -e "$MD/maildirsize.lock"
+claimed=$(awk 'NR > 1 {b += $1; n += $2} END {print b, n}' "$MD/maildirsize")
+actual=$(find "$MD/new" -type f -printf '%s\n' | awk '{b += $1; n++} END {print b, n}')
+is "$claimed" "$actual" "maildirsize equals a full recount"
+sizes=$(for f in "$MD"/new/*; do n=${f##*,S=}; n=${n%%,*}; echo "$n $(stat -c %s "$f")"; done \
+    | awk '$1 != $2' | wc -l)
+is "$sizes" 0 "every S= matches its file's size"
+
+done_testing
