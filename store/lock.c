@@ -53,9 +53,12 @@ int lock_acquire(struct backend *b, struct lock *lk, const char *lockpath,
         >= (int)sizeof(lk->path))
         return status_set(st, "4.3.0", "lock name too long: '%s'", lockpath);
     for (;;) {
-        /* The answer of link() is not trusted, only the link count. */
+        /* The answer of link() is not trusted, only the link count.
+         * Without it, the lock may be ours all the same: ask twice
+         * (a remote driver asks on a fresh connection) before giving
+         * up, else the lock would stay until it is stale. */
         (void)op->link(b, uniqpath, lockpath);
-        if (op->stat(b, uniqpath, &us) < 0)
+        if (op->stat(b, uniqpath, &us) < 0 && op->stat(b, uniqpath, &us) < 0)
             return status_errno(st, errno, "stat '%s'", uniqpath);
         if (us.nlink == 2) {
             lk->held = 1;

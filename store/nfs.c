@@ -36,6 +36,7 @@
 #include "nfs_compat.h"
 
 #define NFS_REVIVES 1           /* fresh mounts after the first dies */
+#define NFS_GRAVES 16           /* dead contexts and handles kept */
 
 struct nfsb {
     struct nfs_context *nfs;
@@ -47,12 +48,37 @@ struct nfsb {
     unsigned gen;               /* which mount: handles die with theirs */
     int dead;                   /* errno that killed the mount, or 0 */
     int revives;
+    char why[256];              /* the server's words for the last error */
 };
 
 struct bfile {
     struct nfsfh *fh;
     unsigned gen;
+    int reopen;                 /* opened for update: reopen on a new mount */
+    char path[];                /* its name in the mount */
 };
+
+/*
+ * A dead libnfs context cannot be destroyed safely: destroying it runs
+ * the callbacks of the requests it abandoned, whose data lived on the
+ * stack of calls that have long returned.  Nor can its file handles be
+ * closed without waiting for the dead server again.  They are kept
+ * here, still reachable, until the process ends, which it does right
+ * after its one delivery.
+ */
+static void *graves[NFS_GRAVES];
+
+/* bury - keep a dead context or handle until exit */
+static void bury(void *p)
+{
+    size_t i;
+
+    for (i = 0; p != NULL && i < NFS_GRAVES; i++)
+        if (graves[i] == NULL) {
+            graves[i] = p;
+            return;
+        }
+}
 
 /* nb - the driver state */
 static struct nfsb *nb_of(struct backend *b)
@@ -70,7 +96,8 @@ static int fail(struct nfsb *nb, int rc)
 
     if (err == EINTR)           /* libnfs: "Command timed out" */
         err = ETIMEDOUT;
-    status_detail(err, "nfs: %s", nfs_get_error(nb->nfs));
+    snprintf(nb->why, sizeof(nb->why), "nfs: %s", nfs_get_error(nb->nfs));
+    status_detail(err, "%s", nb->why);
     if (err == ETIMEDOUT || err == EIO || err == EPIPE || err == ECONNRESET
         || err == ENOTCONN || err == ECONNREFUSED)
         nb->dead = err;
@@ -110,14 +137,14 @@ static int mount_fresh(struct nfsb *nb, struct status *st)
     nb->dead = 0;
     return 0;
 fail:
-    nfs_destroy_context(nb->nfs);
+    bury(nb->nfs);
     nb->nfs = NULL;
     return -1;
 }
 
 /*
  * enter - every call starts here: a dead mount is replaced, once; its
- * file handles are abandoned (their server state lapses with its lease)
+ * server state lapses with its lease
  */
 static int enter(struct nfsb *nb)
 {
@@ -128,8 +155,7 @@ static int enter(struct nfsb *nb)
         return 0;
     if (nb->revives < NFS_REVIVES) {
         nb->revives++;
-        if (nb->nfs != NULL)
-            nfs_destroy_context(nb->nfs);
+        bury(nb->nfs);
         nb->nfs = NULL;
         nb->gen++;
         if (mount_fresh(nb, &st) == 0)
@@ -159,15 +185,32 @@ static const char *rel(struct nfsb *nb, const char *path)
             return -1; \
     } while (0)
 
-/* live - whether a file handle belongs to the current mount */
+/*
+ * live - whether a file handle can be used on the current mount.  A
+ * file opened for update (maildirsize, under its lock) is opened again
+ * on a new mount; a file being written (a message) is not: what the
+ * dead mount wrote but did not COMMIT may be gone.
+ */
 static int live(struct nfsb *nb, struct bfile *f)
 {
+    struct nfsfh *fh;
+    int rc;
+
     if (enter(nb) < 0)
         return 0;
-    if (f->gen != nb->gen) {
+    if (f->gen == nb->gen)
+        return 1;
+    if (!f->reopen) {
         errno = ESTALE;
         return 0;
     }
+    if ((rc = nfs_open2(nb->nfs, f->path, O_RDWR, 0, &fh)) < 0) {
+        fail(nb, rc);
+        return 0;
+    }
+    bury(f->fh);
+    f->fh = fh;
+    f->gen = nb->gen;
     return 1;
 }
 
@@ -201,33 +244,51 @@ static int nfsb_open(struct backend *b, const struct location *loc,
 }
 
 /* wrap - a handle for an open file */
-static int wrap(struct nfsb *nb, struct nfsfh *fh, struct bfile **out)
+static int wrap(struct nfsb *nb, struct nfsfh *fh, const char *path,
+                int reopen, struct bfile **out)
 {
     struct bfile *f;
 
-    if ((f = malloc(sizeof(*f))) == NULL) {
+    if ((f = malloc(sizeof(*f) + strlen(path) + 1)) == NULL) {
         nfs_close(nb->nfs, fh);
         errno = ENOMEM;
         return -1;
     }
     f->fh = fh;
     f->gen = nb->gen;
+    f->reopen = reopen;
+    memcpy(f->path, path, strlen(path) + 1);
     *out = f;
     return 0;
 }
 
-/* open_file - OPEN with flags; NFSv4 OPEN never follows a symlink */
+/*
+ * open_file - OPEN with flags; NFSv4 OPEN never follows a symlink.
+ * When an exclusive create's answer is lost, the file may exist all the
+ * same: the name is the caller's unique one, so it is removed again.
+ */
 static int open_file(struct backend *b, const char *path, int flags,
                      int mode, struct bfile **out)
 {
     struct nfsb *nb = nb_of(b);
     struct nfsfh *fh;
     const char *p;
-    int rc;
+    char why[sizeof(nb->why)];
+    int rc, err;
 
     ENTER_PATH(nb, p, path);
-    rc = nfs_open2(nb->nfs, p, flags, mode, &fh);
-    return rc < 0 ? fail(nb, rc) : wrap(nb, fh, out);
+    if ((rc = nfs_open2(nb->nfs, p, flags, mode, &fh)) >= 0)
+        return wrap(nb, fh, p, !(flags & O_CREAT), out);
+    fail(nb, rc);
+    if ((flags & O_CREAT) && nb->dead) {
+        err = errno;
+        memcpy(why, nb->why, sizeof(why));
+        if (enter(nb) == 0)
+            (void)nfs_unlink(nb->nfs, p);
+        status_detail(err, "%s", why);
+        errno = err;
+    }
+    return -1;
 }
 
 /* nfsb_create - exclusive create; not nfs_creat(), read-only in 4.x */
@@ -331,9 +392,8 @@ static int nfsb_fstat(struct backend *b, struct bfile *f, struct bstat *out)
 }
 
 /*
- * nfsb_close - CLOSE and free.  On a dead mount too, without replacing
- * it first: libnfs frees a handle only in nfs_close(), and the call
- * fails at once on a lost connection.
+ * nfsb_close - CLOSE and free.  A handle of a dead or replaced mount
+ * is only buried: see bury().
  */
 static int nfsb_close(struct backend *b, struct bfile *f)
 {
@@ -341,15 +401,14 @@ static int nfsb_close(struct backend *b, struct bfile *f)
     int rc = -1;
 
     status_detail_clear();
-    if (f->gen == nb->gen && nb->nfs != NULL) {
+    if (f->gen == nb->gen && !nb->dead && nb->nfs != NULL) {
         if ((rc = nfs_close(nb->nfs, f->fh)) < 0)
             rc = fail(nb, rc);
-        else if (nb->dead)
-            rc = -1;
+    } else {
+        bury(f->fh);
+        errno = nb->dead ? nb->dead : ESTALE;
     }
     free(f);
-    if (rc < 0)
-        errno = nb->dead ? nb->dead : ESTALE;
     return rc < 0 ? -1 : 0;
 }
 
@@ -499,7 +558,9 @@ static void nfsb_free(struct backend *b)
 {
     struct nfsb *nb = nb_of(b);
 
-    if (nb != NULL && nb->nfs != NULL)
+    if (nb != NULL && nb->dead)
+        bury(nb->nfs);
+    else if (nb != NULL && nb->nfs != NULL)
         nfs_destroy_context(nb->nfs);
     free(nb);
     free(b);
