@@ -43,7 +43,8 @@ endif
 DEPS_BUILD = gcc make pkg-config libnfs-dev
 DEPS_CHECK = $(DEPS_BUILD) perl libcmocka-dev python3 postfix swaks \
              dovecot-core dovecot-imapd nfs-ganesha nfs-ganesha-vfs
-DEPS_BENCH = $(DEPS_BUILD) maildrop dovecot-core nfs-ganesha nfs-ganesha-vfs
+DEPS_BENCH = $(DEPS_BUILD) python3 strace maildrop dovecot-core \
+             nfs-ganesha nfs-ganesha-vfs
 
 UTIL = util/status.c util/io.c
 STORE = store/backend.c store/local.c store/nfs.c store/lock.c \
@@ -53,11 +54,11 @@ LDA = lda/config.c lda/recipient.c lda/template.c lda/message.c \
 LIB_SRC = $(UTIL) $(STORE) $(LDA)
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/obj/%.o)
 
-UNIT = config recipient template message header mdname quota
+UNIT = config recipient template message header mdname quota backend
 UNIT_BIN = $(UNIT:%=$(B)/tests/unit/test_%)
 
 .PHONY: all check demo bench install clean deps-build deps-check \
-        deps-bench unit
+        deps-bench unit compat-libnfs6
 
 all: $(B)/lda
 
@@ -83,10 +84,17 @@ $(B)/tests/unit/test_%: tests/unit/test_%.c $(SAN_OBJ) $(B)/liblda.a
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(LDFLAGS) -o $@ $< $(SAN_OBJ) \
 	    $(B)/liblda.a $(NFS_LIBS) $(CMOCKA_LIBS)
 
-# The fault-injection shim is never built with sanitizers.
-build/faultfs.so: tests/fault/faultfs.c
+# The fault-injection shims (libc calls, libnfs calls) are never built
+# with sanitizers.
+build/fault%.so: tests/fault/fault%.c
 	@mkdir -p $(@D)
 	$(CC) -O2 -g -Wall -Wextra -shared -fPIC -o $@ $< -ldl
+
+# Debian 12 has only libnfs 4: the driver's libnfs 6 (LIBNFS_API_V2)
+# branch is compiled against the 6.x declarations it uses.
+compat-libnfs6:
+	$(CC) $(ALL_CFLAGS) -fsyntax-only -Itests/compat/libnfs6 \
+	    -DLDA_LIBNFS_MAJOR=6 store/nfs.c
 
 # deps-*: install missing Debian packages when root; otherwise say what
 # is missing and go on (a developer may have them already).
@@ -98,8 +106,10 @@ unit: $(UNIT_BIN)
 
 # One prove run: the cmocka programs speak TAP, the scripts are TAP.
 check: deps-check
-	$(MAKE) $(B)/lda $(UNIT_BIN) build/faultfs.so
+	$(MAKE) $(B)/lda $(UNIT_BIN) build/faultfs.so build/faultnfs.so \
+	    compat-libnfs6
 	LDA=$(CURDIR)/$(B)/lda FAULTFS=$(CURDIR)/build/faultfs.so \
+	FAULTNFS=$(CURDIR)/build/faultnfs.so \
 	CMOCKA_MESSAGE_OUTPUT=TAP prove -e '' $(PROVE_FLAGS) \
 	    $(UNIT_BIN) tests/t[0-9]*.sh
 

@@ -73,6 +73,38 @@ done_testing() { echo "1..$_tap_n"; [ "$_tap_failed" -eq 0 ]; }
 # count_files DIR - number of regular files directly in DIR
 count_files() { find "$1" -maxdepth 1 -type f 2>/dev/null | wc -l | tr -d ' '; }
 
+# files_in DIR - the names of the regular files in DIR, one a line
+files_in() { find "$1" -maxdepth 1 -type f -printf '%f\n' 2>/dev/null | sort; }
+
+# quota_state - "<maildirsize bytes> <count> / <recount bytes> <count>"
+# for the Maildir $MD (new/ and cur/; sizes from S= where present)
+quota_state() {
+    local sum='- -' recount
+    if [ -f "$MD/maildirsize" ]; then
+        sum=$(awk 'NR > 1 && NF { b += $1; c += $2 } END { print b + 0, c + 0 }' \
+              "$MD/maildirsize")
+    fi
+    recount=$(for d in "$MD/new" "$MD/cur"; do
+                  find "$d" -maxdepth 1 -type f -printf '%f %s\n' 2>/dev/null
+              done | awk '{ s = $2
+                            if (match($1, /,S=[0-9]+/))
+                                s = substr($1, RSTART + 3, RLENGTH - 3)
+                            b += s; c++ }
+                          END { print b + 0, c + 0 }')
+    printf '%s / %s' "$sum" "$recount"
+}
+
+# quota_ok - maildirsize agrees with the recount (or is absent: recounted
+# by the next delivery, as Maildir++ says)
+quota_ok() {
+    local q
+    q=$(quota_state)
+    case $q in
+        "- - / "*) return 0 ;;
+    esac
+    [ "${q% / *}" = "${q#* / }" ]
+}
+
 # free_port - a TCP port on 127.0.0.1 nobody listens on now
 free_port() {
     python3 - <<'EOF'
