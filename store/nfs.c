@@ -37,6 +37,8 @@
 
 #define NFS_REVIVES 1           /* fresh mounts after the first dies */
 #define NFS_GRAVES 16           /* dead contexts and handles kept */
+/* Writes are gathered into WRITEs of this size (see nfsb_pwrite). */
+#define NFS_WBUF (NFSC_WRITE_MAX < 65536u ? NFSC_WRITE_MAX : 65536u)
 
 struct nfsb {
     struct nfs_context *nfs;
@@ -55,6 +57,9 @@ struct bfile {
     struct nfsfh *fh;
     unsigned gen;
     int reopen;                 /* opened for update: reopen on a new mount */
+    char *wbuf;                 /* a created file's writes not yet sent */
+    size_t wlen;
+    uint64_t woff;              /* where wbuf goes in the file */
     char path[];                /* its name in the mount */
 };
 
@@ -249,7 +254,9 @@ static int wrap(struct nfsb *nb, struct nfsfh *fh, const char *path,
 {
     struct bfile *f;
 
-    if ((f = malloc(sizeof(*f) + strlen(path) + 1)) == NULL) {
+    if ((f = calloc(1, sizeof(*f) + strlen(path) + 1)) == NULL
+        || (!reopen && (f->wbuf = malloc(NFS_WBUF)) == NULL)) {
+        free(f);
         nfs_close(nb->nfs, fh);
         errno = ENOMEM;
         return -1;
@@ -304,31 +311,13 @@ static int nfsb_open_rw(struct backend *b, const char *path,
     return open_file(b, path, O_RDWR, 0, out);
 }
 
-static long nfsb_pread(struct backend *b, struct bfile *f, void *buf,
-                       size_t len, uint64_t off)
+/* send - WRITE all of p, in pieces the library can carry */
+static int send(struct nfsb *nb, struct bfile *f, const char *p, size_t len,
+                uint64_t off)
 {
-    struct nfsb *nb = nb_of(b);
-    int rc;
-
-    if (!live(nb, f))
-        return -1;
-    if (len > NFSC_WRITE_MAX)
-        len = NFSC_WRITE_MAX;   /* the same size limit holds for READ */
-    rc = nfsc_pread(nb->nfs, f->fh, buf, len, off);
-    return rc < 0 ? fail(nb, rc) : rc;
-}
-
-/* nfsb_pwrite - all of buf, in pieces the library can send */
-static int nfsb_pwrite(struct backend *b, struct bfile *f, const void *buf,
-                       size_t len, uint64_t off)
-{
-    struct nfsb *nb = nb_of(b);
-    const char *p = buf;
     size_t n;
     int rc;
 
-    if (!live(nb, f))
-        return -1;
     while (len > 0) {
         n = len < NFSC_WRITE_MAX ? len : NFSC_WRITE_MAX;
         if ((rc = nfsc_pwrite(nb->nfs, f->fh, p, n, off)) < 0)
@@ -342,12 +331,76 @@ static int nfsb_pwrite(struct backend *b, struct bfile *f, const void *buf,
     return 0;
 }
 
+/* flush - send what nfsb_pwrite gathered; it is dropped on failure */
+static int flush(struct nfsb *nb, struct bfile *f)
+{
+    size_t len = f->wlen;
+
+    f->wlen = 0;
+    return len ? send(nb, f, f->wbuf, len, f->woff) : 0;
+}
+
+/* ready - live, with every byte written so far sent */
+static int ready(struct nfsb *nb, struct bfile *f)
+{
+    return live(nb, f) && flush(nb, f) == 0;
+}
+
+static long nfsb_pread(struct backend *b, struct bfile *f, void *buf,
+                       size_t len, uint64_t off)
+{
+    struct nfsb *nb = nb_of(b);
+    int rc;
+
+    if (!ready(nb, f))
+        return -1;
+    if (len > NFSC_WRITE_MAX)
+        len = NFSC_WRITE_MAX;   /* the same size limit holds for READ */
+    rc = nfsc_pread(nb->nfs, f->fh, buf, len, off);
+    return rc < 0 ? fail(nb, rc) : rc;
+}
+
+/*
+ * nfsb_pwrite - write all of buf.  For a created file (a message) the
+ * bytes are gathered and sent in full-size WRITEs, so neither lda's
+ * header lines nor the end of each input block cost a round trip of
+ * their own; an error then shows at the next call, at the latest the
+ * fsync every delivery makes.  maildirsize is written through at once.
+ */
+static int nfsb_pwrite(struct backend *b, struct bfile *f, const void *buf,
+                       size_t len, uint64_t off)
+{
+    struct nfsb *nb = nb_of(b);
+    const char *p = buf;
+    size_t n;
+
+    if (!live(nb, f))
+        return -1;
+    if (f->wbuf == NULL)
+        return send(nb, f, p, len, off);
+    if (f->wlen > 0 && off != f->woff + f->wlen && flush(nb, f) < 0)
+        return -1;
+    while (len > 0) {
+        if (f->wlen == 0)
+            f->woff = off;
+        n = NFS_WBUF - f->wlen < len ? NFS_WBUF - f->wlen : len;
+        memcpy(f->wbuf + f->wlen, p, n);
+        f->wlen += n;
+        p += n;
+        off += n;
+        len -= n;
+        if (f->wlen == NFS_WBUF && flush(nb, f) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int nfsb_truncate(struct backend *b, struct bfile *f, uint64_t len)
 {
     struct nfsb *nb = nb_of(b);
     int rc;
 
-    if (!live(nb, f))
+    if (!ready(nb, f))
         return -1;
     rc = nfs_ftruncate(nb->nfs, f->fh, len);
     return rc < 0 ? fail(nb, rc) : 0;
@@ -359,7 +412,7 @@ static int nfsb_fsync(struct backend *b, struct bfile *f)
     struct nfsb *nb = nb_of(b);
     int rc;
 
-    if (!live(nb, f))
+    if (!ready(nb, f))
         return -1;
     rc = nfs_fsync(nb->nfs, f->fh);
     return rc < 0 ? fail(nb, rc) : 0;
@@ -383,7 +436,7 @@ static int nfsb_fstat(struct backend *b, struct bfile *f, struct bstat *out)
     struct nfs_stat_64 sb;
     int rc;
 
-    if (!live(nb, f))
+    if (!ready(nb, f))
         return -1;
     if ((rc = nfs_fstat64(nb->nfs, f->fh, &sb)) < 0)
         return fail(nb, rc);
@@ -398,17 +451,26 @@ static int nfsb_fstat(struct backend *b, struct bfile *f, struct bstat *out)
 static int nfsb_close(struct backend *b, struct bfile *f)
 {
     struct nfsb *nb = nb_of(b);
-    int rc = -1;
+    int rc = -1, err = 0;
 
     status_detail_clear();
+    if (f->gen == nb->gen && !nb->dead && nb->nfs != NULL
+        && flush(nb, f) < 0)
+        err = errno;            /* a gathered write failed: say so */
     if (f->gen == nb->gen && !nb->dead && nb->nfs != NULL) {
         if ((rc = nfs_close(nb->nfs, f->fh)) < 0)
             rc = fail(nb, rc);
     } else {
         bury(f->fh);
-        errno = nb->dead ? nb->dead : ESTALE;
+        if (err == 0)
+            err = nb->dead ? nb->dead : ESTALE;
     }
+    free(f->wbuf);
     free(f);
+    if (err != 0) {
+        errno = err;
+        return -1;
+    }
     return rc < 0 ? -1 : 0;
 }
 
