@@ -27,7 +27,11 @@ LDFLAGS ?=
 NFS_CFLAGS = $(shell $(PKG_CONFIG) --cflags libnfs 2>/dev/null) \
     -DLDA_LIBNFS_MAJOR=$(firstword $(subst ., ,$(shell \
         $(PKG_CONFIG) --modversion libnfs 2>/dev/null || echo 4)))
-NFS_LIBS = $(shell $(PKG_CONFIG) --libs libnfs 2>/dev/null || echo -lnfs)
+# lda loads libnfs only for nfs:// Maildirs (store/nfs_compat.h), by
+# the name its library carries.
+NFS_SONAME = $(shell objdump -p $(shell $(PKG_CONFIG) --variable=libdir \
+    libnfs 2>/dev/null)/libnfs.so 2>/dev/null | awk '$$1 == "SONAME" {print $$2}')
+NFS_CFLAGS += $(if $(NFS_SONAME),-DLDA_LIBNFS_SONAME='"$(NFS_SONAME)"')
 
 ifeq ($(SANITIZE),1)
 B = build/asan
@@ -73,7 +77,7 @@ $(B)/liblda.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(B)/lda: $(B)/obj/lda/main.o $(SAN_OBJ) $(B)/liblda.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(NFS_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^
 
 # Unit tests: cmocka, reporting TAP to prove(1).
 CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
@@ -82,7 +86,7 @@ CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 $(B)/tests/unit/test_%: tests/unit/test_%.c $(SAN_OBJ) $(B)/liblda.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(LDFLAGS) -o $@ $< $(SAN_OBJ) \
-	    $(B)/liblda.a $(NFS_LIBS) $(CMOCKA_LIBS)
+	    $(B)/liblda.a $(CMOCKA_LIBS)
 
 # The fault-injection shims (libc calls, libnfs calls) are never built
 # with sanitizers.

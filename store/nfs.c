@@ -19,11 +19,14 @@
  *    file of the same name, LINK fails instead.  When LINK's answer is
  *    lost, the two names are compared by file id to learn the truth.
  *
- * Directory changes need no fsync here: NFS servers must commit CREATE,
- * LINK, REMOVE and RENAME to stable storage before they answer (RFC
- * 1813 section 3.3, RFC 7530 section 18); file data is made stable by
- * COMMIT (nfs_fsync), and the size is checked after it by the caller.
+ * Directory changes need no fsync here, and NFS has none to offer: the
+ * server commits CREATE, LINK, REMOVE and RENAME to stable storage
+ * before it answers (required of version 3 by RFC 1813 section 1.6;
+ * Linux's nfsd does the same for version 4).  File data is made stable
+ * by COMMIT (nfs_fsync), and the caller checks the size after it.
  */
+#define _GNU_SOURCE             /* RTLD_DEFAULT */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -85,6 +88,38 @@ static void bury(void *p)
         }
 }
 
+#ifndef LDA_LIBNFS_SONAME
+#define LDA_LIBNFS_SONAME "libnfs.so"
+#endif
+
+struct nfsc_lib nfsc;
+
+/*
+ * nfsc_load - load libnfs and find its calls, once.  They are looked up
+ * in the global scope, so a preloaded library (the tests' fault shim)
+ * comes first, as it would for a linked one.
+ */
+int nfsc_load(struct status *st)
+{
+    static int loaded;
+    void *sym;
+
+    if (loaded)
+        return 0;
+    if (dlopen(LDA_LIBNFS_SONAME, RTLD_NOW | RTLD_GLOBAL) == NULL)
+        return status_set(st, "4.3.0", "nfs: cannot load %s: %s",
+                          LDA_LIBNFS_SONAME, dlerror());
+#define NFSC_FIND(f) \
+    if ((sym = dlsym(RTLD_DEFAULT, #f)) == NULL) \
+        return status_set(st, "4.3.0", "nfs: %s lacks %s", \
+                          LDA_LIBNFS_SONAME, #f); \
+    memcpy(&nfsc.f, &sym, sizeof(sym));
+    NFSC_CALLS(NFSC_FIND)
+#undef NFSC_FIND
+    loaded = 1;
+    return 0;
+}
+
 /* nb - the driver state */
 static struct nfsb *nb_of(struct backend *b)
 {
@@ -101,7 +136,7 @@ static int fail(struct nfsb *nb, int rc)
 
     if (err == EINTR)           /* libnfs: "Command timed out" */
         err = ETIMEDOUT;
-    snprintf(nb->why, sizeof(nb->why), "nfs: %s", nfs_get_error(nb->nfs));
+    snprintf(nb->why, sizeof(nb->why), "nfs: %s", nfsc.nfs_get_error(nb->nfs));
     status_detail(err, "%s", nb->why);
     if (err == ETIMEDOUT || err == EIO || err == EPIPE || err == ECONNRESET
         || err == ENOTCONN || err == ECONNREFUSED)
@@ -117,23 +152,23 @@ static int mount_fresh(struct nfsb *nb, struct status *st)
     char client[128];
     int rc;
 
-    if ((nb->nfs = nfs_init_context()) == NULL)
+    if ((nb->nfs = nfsc.nfs_init_context()) == NULL)
         return status_set(st, "4.3.0", "nfs: cannot make a context");
-    if ((url = nfs_parse_url_dir(nb->nfs, nb->url)) == NULL) {
+    if ((url = nfsc.nfs_parse_url_dir(nb->nfs, nb->url)) == NULL) {
         status_set(st, "4.3.5", "maildir URL '%s': %s", nb->url,
-                   nfs_get_error(nb->nfs));
+                   nfsc.nfs_get_error(nb->nfs));
         goto fail;
     }
     /* After the URL, which could otherwise turn these back on. */
-    nfs_set_timeout(nb->nfs, (int)nb->timeout * 1000);
-    nfs_set_autoreconnect(nb->nfs, 0);
+    nfsc.nfs_set_timeout(nb->nfs, (int)nb->timeout * 1000);
+    nfsc.nfs_set_autoreconnect(nb->nfs, 0);
     nfsc_no_retrans(nb->nfs);
     /* NFSv4 clients need names of their own, or they share state. */
     snprintf(client, sizeof(client), "lda.%s.%ld.%u", nb->host,
              (long)getpid(), nb->gen);
-    nfs4_set_client_name(nb->nfs, client);
-    rc = nfs_mount(nb->nfs, url->server, url->path);
-    nfs_destroy_url(url);
+    nfsc.nfs4_set_client_name(nb->nfs, client);
+    rc = nfsc.nfs_mount(nb->nfs, url->server, url->path);
+    nfsc.nfs_destroy_url(url);
     if (rc < 0) {
         fail(nb, rc);
         status_errno(st, errno, "mount %s", nb->url);
@@ -209,7 +244,7 @@ static int live(struct nfsb *nb, struct bfile *f)
         errno = ESTALE;
         return 0;
     }
-    if ((rc = nfs_open2(nb->nfs, f->path, O_RDWR, 0, &fh)) < 0) {
+    if ((rc = nfsc.nfs_open2(nb->nfs, f->path, O_RDWR, 0, &fh)) < 0) {
         fail(nb, rc);
         return 0;
     }
@@ -228,6 +263,8 @@ static int nfsb_open(struct backend *b, const struct location *loc,
 
     while (len > 0 && base[len - 1] == '/')
         len--;
+    if (nfsc_load(st) < 0)
+        return -1;
     if ((nb = calloc(1, sizeof(*nb))) == NULL)
         return status_errno(st, errno, "nfs");
     memcpy(nb->base, base, len);
@@ -257,7 +294,7 @@ static int wrap(struct nfsb *nb, struct nfsfh *fh, const char *path,
     if ((f = calloc(1, sizeof(*f) + strlen(path) + 1)) == NULL
         || (!reopen && (f->wbuf = malloc(NFS_WBUF)) == NULL)) {
         free(f);
-        nfs_close(nb->nfs, fh);
+        nfsc.nfs_close(nb->nfs, fh);
         errno = ENOMEM;
         return -1;
     }
@@ -284,14 +321,14 @@ static int open_file(struct backend *b, const char *path, int flags,
     int rc, err;
 
     ENTER_PATH(nb, p, path);
-    if ((rc = nfs_open2(nb->nfs, p, flags, mode, &fh)) >= 0)
+    if ((rc = nfsc.nfs_open2(nb->nfs, p, flags, mode, &fh)) >= 0)
         return wrap(nb, fh, p, !(flags & O_CREAT), out);
     fail(nb, rc);
     if ((flags & O_CREAT) && nb->dead) {
         err = errno;
         memcpy(why, nb->why, sizeof(why));
         if (enter(nb) == 0)
-            (void)nfs_unlink(nb->nfs, p);
+            (void)nfsc.nfs_unlink(nb->nfs, p);
         status_detail(err, "%s", why);
         errno = err;
     }
@@ -402,7 +439,7 @@ static int nfsb_truncate(struct backend *b, struct bfile *f, uint64_t len)
 
     if (!ready(nb, f))
         return -1;
-    rc = nfs_ftruncate(nb->nfs, f->fh, len);
+    rc = nfsc.nfs_ftruncate(nb->nfs, f->fh, len);
     return rc < 0 ? fail(nb, rc) : 0;
 }
 
@@ -414,7 +451,7 @@ static int nfsb_fsync(struct backend *b, struct bfile *f)
 
     if (!ready(nb, f))
         return -1;
-    rc = nfs_fsync(nb->nfs, f->fh);
+    rc = nfsc.nfs_fsync(nb->nfs, f->fh);
     return rc < 0 ? fail(nb, rc) : 0;
 }
 
@@ -438,7 +475,7 @@ static int nfsb_fstat(struct backend *b, struct bfile *f, struct bstat *out)
 
     if (!ready(nb, f))
         return -1;
-    if ((rc = nfs_fstat64(nb->nfs, f->fh, &sb)) < 0)
+    if ((rc = nfsc.nfs_fstat64(nb->nfs, f->fh, &sb)) < 0)
         return fail(nb, rc);
     fill(&sb, out);
     return 0;
@@ -458,7 +495,7 @@ static int nfsb_close(struct backend *b, struct bfile *f)
         && flush(nb, f) < 0)
         err = errno;            /* a gathered write failed: say so */
     if (f->gen == nb->gen && !nb->dead && nb->nfs != NULL) {
-        if ((rc = nfs_close(nb->nfs, f->fh)) < 0)
+        if ((rc = nfsc.nfs_close(nb->nfs, f->fh)) < 0)
             rc = fail(nb, rc);
     } else {
         bury(f->fh);
@@ -482,7 +519,7 @@ static int nfsb_stat(struct backend *b, const char *path, struct bstat *out)
     int rc;
 
     ENTER_PATH(nb, p, path);
-    if ((rc = nfs_stat64(nb->nfs, p, &sb)) < 0)
+    if ((rc = nfsc.nfs_stat64(nb->nfs, p, &sb)) < 0)
         return fail(nb, rc);
     fill(&sb, out);
     return 0;
@@ -495,7 +532,7 @@ static int nfsb_mkdir(struct backend *b, const char *path, int mode)
     int rc;
 
     ENTER_PATH(nb, p, path);
-    rc = nfs_mkdir2(nb->nfs, p, mode);
+    rc = nfsc.nfs_mkdir2(nb->nfs, p, mode);
     return rc < 0 ? fail(nb, rc) : 0;
 }
 
@@ -518,7 +555,7 @@ static int two_paths(struct backend *b, const char *from, const char *to,
 /* nfsb_link - fails with EEXIST rather than replace */
 static int nfsb_link(struct backend *b, const char *from, const char *to)
 {
-    return two_paths(b, from, to, nfs_link);
+    return two_paths(b, from, to, nfsc.nfs_link);
 }
 
 static int nfsb_unlink(struct backend *b, const char *path)
@@ -528,7 +565,7 @@ static int nfsb_unlink(struct backend *b, const char *path)
     int rc;
 
     ENTER_PATH(nb, p, path);
-    rc = nfs_unlink(nb->nfs, p);
+    rc = nfsc.nfs_unlink(nb->nfs, p);
     return rc < 0 ? fail(nb, rc) : 0;
 }
 
@@ -559,7 +596,7 @@ static int nfsb_move(struct backend *b, const char *from, const char *to)
 /* nfsb_rename - replaces the target: only for maildirsize */
 static int nfsb_rename(struct backend *b, const char *from, const char *to)
 {
-    return two_paths(b, from, to, nfs_rename);
+    return two_paths(b, from, to, nfsc.nfs_rename);
 }
 
 /* nfsb_fsync_dir - nothing to do: see the top of this file */
@@ -583,16 +620,16 @@ static int nfsb_scan(struct backend *b, const char *dir, backend_scan_fn fn,
     int rc;
 
     ENTER_PATH(nb, p, dir);
-    if ((rc = nfs_opendir(nb->nfs, p, &d)) < 0)
+    if ((rc = nfsc.nfs_opendir(nb->nfs, p, &d)) < 0)
         return fail(nb, rc);
     rc = 0;
-    while ((de = nfs_readdir(nb->nfs, d)) != NULL) {
+    while ((de = nfsc.nfs_readdir(nb->nfs, d)) != NULL) {
         if (strcmp(de->name, ".") == 0 || strcmp(de->name, "..") == 0)
             continue;
         if ((rc = fn(arg, de->name)) < 0)
             break;
     }
-    nfs_closedir(nb->nfs, d);
+    nfsc.nfs_closedir(nb->nfs, d);
     return rc;
 }
 
@@ -606,13 +643,13 @@ static int nfsb_set_atime(struct backend *b, const char *path, time_t when)
     int rc;
 
     ENTER_PATH(nb, p, path);
-    if ((rc = nfs_stat64(nb->nfs, p, &sb)) < 0)
+    if ((rc = nfsc.nfs_stat64(nb->nfs, p, &sb)) < 0)
         return fail(nb, rc);
     tv[0].tv_sec = when;
     tv[0].tv_usec = 0;
     tv[1].tv_sec = (time_t)sb.nfs_mtime;
     tv[1].tv_usec = 0;
-    rc = nfs_utimes(nb->nfs, p, tv);
+    rc = nfsc.nfs_utimes(nb->nfs, p, tv);
     return rc < 0 ? fail(nb, rc) : 0;
 }
 
@@ -623,7 +660,7 @@ static void nfsb_free(struct backend *b)
     if (nb != NULL && nb->dead)
         bury(nb->nfs);
     else if (nb != NULL && nb->nfs != NULL)
-        nfs_destroy_context(nb->nfs);
+        nfsc.nfs_destroy_context(nb->nfs);
     free(nb);
     free(b);
 }
