@@ -40,7 +40,7 @@ seq 0 $((WORKERS - 1)) | xargs -P "$WORKERS" -I{} bash -c 'worker {}'
 is "$?" 0 "every delivery exited 0"
 is "$(count_files "$MD/new")" "$TOTAL" "$TOTAL files in new/"
 is "$(ls "$MD/new" | sort -u | wc -l)" "$TOTAL" "... with distinct names"
-is "$(ls "$MD/new" | grep -c '\.mxa,')/$(ls "$MD/new" | grep -c '\.mxb,')" \
+is "$(find "$MD/new" -name '*.mxa,*' | wc -l)/$(find "$MD/new" -name '*.mxb,*' | wc -l)" \
     "$((TOTAL / 2))/$((TOTAL / 2))" "... half from each host, by name"
 is "$(cat "$MD"/new/* | grep -c '^Subject: n')" "$TOTAL" "... each a whole message"
 is "$(grep -h '^Subject: n' "$MD"/new/* | sort -u | wc -l)" "$TOTAL" "... each one once"

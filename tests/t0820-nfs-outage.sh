@@ -45,8 +45,8 @@ finish() {
 
 # in_flight - wait until the message is being written in tmp/
 in_flight() {
-    local i f
-    for i in $(seq 300); do
+    local f
+    for _ in $(seq 300); do
         f=$(find "$MD/tmp" -type f -size +1M 2>/dev/null | head -n 1)
         [ -n "$f" ] && return 0
         kill -0 "$PID" 2>/dev/null || return 1

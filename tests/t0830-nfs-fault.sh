@@ -263,7 +263,7 @@ is "${missing# }" "" "the shim sees every libnfs call lda makes (seen: ${seen% }
 # judge STATE MODE NAME K MUST WHY PATH - run one case and report it
 judge() {
     local state=$1 mode=$2 name=$3 k=$4 must=$5 why=${6//_/ } path=$7
-    local log fired call fpath leftover newn problems= outcome desc
+    local log fired call fpath leftover newn problems='' outcome desc
 
     restore "$state"
     log=$LOGS/fault-$state-$mode-$name-$k

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/services/ganesha.sh - a private nfs-ganesha (NFSv4) server for tests (sourced)
 #
 # Exports one directory as /export over NFSv4 on 127.0.0.1:<free port>,
@@ -72,13 +73,12 @@ ns_pid() { cat "$NS_PIDFILE" 2>/dev/null; }
 ns_up() { nfs-ls "$NS_URL" >/dev/null 2>&1; }
 
 ns_start() {
-    local i
     rm -f "$NS_PIDFILE"
     # ganesha daemonizes and changes to /: every path given is absolute.
     ganesha.nfsd -f "$NS_CONF" -L "$NS_LOG" -p "$NS_PIDFILE" -N NIV_EVENT \
         || return 1
     at_exit ns_stop
-    for i in $(seq 100); do
+    for _ in $(seq 100); do
         [ -s "$NS_PIDFILE" ] && ns_up && return 0
         sleep 0.1
     done
@@ -89,8 +89,7 @@ ns_start() {
 
 # _ns_wait_gone PID - wait up to 10 s for PID to end
 _ns_wait_gone() {
-    local i
-    for i in $(seq 100); do
+    for _ in $(seq 100); do
         kill -0 "$1" 2>/dev/null || return 0
         sleep 0.1
     done
