@@ -46,7 +46,8 @@ endif
 # Packages, by the step that needs them (Debian 12 names).
 DEPS_BUILD = gcc make pkg-config libnfs-dev
 DEPS_CHECK = $(DEPS_BUILD) perl libcmocka-dev python3 postfix swaks \
-             dovecot-core dovecot-imapd nfs-ganesha nfs-ganesha-vfs
+             dovecot-core dovecot-imapd nfs-ganesha nfs-ganesha-vfs \
+             libnfs-utils
 DEPS_BENCH = $(DEPS_BUILD) python3 strace maildrop dovecot-core \
              nfs-ganesha nfs-ganesha-vfs
 
