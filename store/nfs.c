@@ -133,10 +133,11 @@ static struct nfsb *nb_of(struct backend *b)
 static int fail(struct nfsb *nb, int rc)
 {
     int err = rc < 0 ? -rc : EIO;
+    const char *why = nfsc.nfs_get_error(nb->nfs);
 
     if (err == EINTR)           /* libnfs: "Command timed out" */
         err = ETIMEDOUT;
-    snprintf(nb->why, sizeof(nb->why), "nfs: %s", nfsc.nfs_get_error(nb->nfs));
+    snprintf(nb->why, sizeof(nb->why), "nfs: %s", why ? why : "?");
     status_detail(err, "%s", nb->why);
     if (err == ETIMEDOUT || err == EIO || err == EPIPE || err == ECONNRESET
         || err == ENOTCONN || err == ECONNREFUSED)
@@ -254,6 +255,22 @@ static int live(struct nfsb *nb, struct bfile *f)
     return 1;
 }
 
+/* root_creds - whether URL arguments claim uid or gid 0 */
+static int root_creds(const char *query)
+{
+    const char *p = query;
+
+    while (*p) {
+        if ((strncmp(p, "uid=", 4) == 0 || strncmp(p, "gid=", 4) == 0)
+            && strtoul(p + 4, NULL, 10) == 0)
+            return 1;
+        p += strcspn(p, "&");
+        if (*p == '&')
+            p++;
+    }
+    return 0;
+}
+
 static int nfsb_open(struct backend *b, const struct location *loc,
                      const char *base, const struct backend_conf *conf,
                      struct status *st)
@@ -263,6 +280,10 @@ static int nfsb_open(struct backend *b, const struct location *loc,
 
     while (len > 0 && base[len - 1] == '/')
         len--;
+    /* As locally: lda never writes as root. */
+    if (root_creds(loc->query))
+        return status_set(st, "4.3.5", "maildir URL: uid=0 and gid=0 are "
+                          "refused");
     if (nfsc_load(st) < 0)
         return -1;
     if ((nb = calloc(1, sizeof(*nb))) == NULL)
@@ -307,7 +328,7 @@ static int wrap(struct nfsb *nb, struct nfsfh *fh, const char *path,
 }
 
 /*
- * open_file - OPEN with flags; NFSv4 OPEN never follows a symlink.
+ * open_file - OPEN with flags; NFSv4 OPEN refuses a symlink as its name.
  * When an exclusive create's answer is lost, the file may exist all the
  * same: the name is the caller's unique one, so it is removed again.
  */

@@ -106,6 +106,14 @@ for bad in 'nfs://' 'nfs://127.0.0.1' 'nfs:///export/%n'; do
     sample_msg | run_lda -c "$C" -o "maildir=$bad" -d bob@example.com
     is "$RC/$(first_line "$OUT" | cut -c1-5)" "75/4.3.5" "maildir = $bad: 75 (4.3.5)"
 done
+for creds in uid=0 gid=0 'uid=5&gid=00'; do
+    sample_msg | run_lda -c "$C" -o "maildir=nfs://127.0.0.1/export/vmail/%n?$NS_ARGS&$creds" \
+        -d bob@example.com
+    is "$RC/$(first_line "$OUT" | cut -c1-5)" "75/4.3.5" "URL argument $creds (root) refused: 75 (4.3.5)"
+done
+sample_msg | run_lda -c "$C" -o "maildir=nfs://127.0.0.1/export/vmail/%d/%n/Maildir?$NS_ARGS&uid=$(id -u "$LDA_USER")" \
+    -d bob@example.com
+is "$RC" 0 "URL argument uid=$(id -u "$LDA_USER") is used"
 dead=$(free_port)
 sample_msg | run_lda -c "$C" -o "maildir=nfs://127.0.0.1/export/vmail/%n?version=4&nfsport=$dead" \
     -d bob@example.com
