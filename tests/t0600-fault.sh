@@ -183,7 +183,7 @@ check "clean deliveries count the maildirsize dotlock" \
 # judge STATE FAM K MUST WHY PATH - run one case and report it
 judge() {
     local state=$1 fam=$2 k=$3 must=$4 why=${5//_/ } path=$6
-    local log=$LOGS/fault-$state-$fam-$k fired fpath leftover newn problems=
+    local log=$LOGS/fault-$state-$fam-$k fired fpath leftover problems=
     local outcome desc
 
     restore "$state"
@@ -192,26 +192,15 @@ judge() {
     fpath=${fired#"$fam $k "}
     [ -n "$fired" ] || fpath=$path
     desc="$fam #$k ($state Maildir, $why) ${fpath//$TEST_TMP\//}"
-    newn=$(count_files "$MD/new")
     leftover=$(files_in "$MD/tmp" | while read -r n; do
                    [ "$fam" = unlink ] && [ "$fpath" = "$MD/tmp/$n" ] && continue
                    printf '%s ' "$n"
                done)
 
     [ -n "$fired" ] || problems="$problems; the fault did not fire"
-    if [ "$RC" -eq 75 ] && [ "$newn" -eq 0 ]; then
-        outcome="exit 75"
-        printf '%s' "$FIRST" | grep -Eq '^4\.[0-9]{1,3}\.[0-9]{1,3} ' ||
-            problems="$problems; first line is not a 4.x.x status"
-    elif [ "$RC" -eq 0 ] && [ "$newn" -eq 1 ] &&
-         message_ok "$(find "$MD/new" -type f | head -n 1)"; then
-        outcome="delivered"
-        [ "$must" -eq 0 ] ||
-            problems="$problems; delivered although this call must fail the delivery"
-    else
-        outcome="exit $RC"
-        problems="$problems; neither exit 75 with new/ empty nor exit 0 with the message (exit $RC, $newn in new/)"
-    fi
+    PROBLEMS=$problems
+    fault_outcome "$must"
+    problems=$PROBLEMS outcome=$OUTCOME
     [ -z "$leftover" ] || problems="$problems; left in tmp/: $leftover"
     quota_ok || problems="$problems; maildirsize disagrees with a recount: $(quota_state)"
     if [ -e "$LOCK" ] && ! { [ "$fam" = unlink ] && [ "$fpath" = "$LOCK" ]; }; then

@@ -263,7 +263,7 @@ is "${missing# }" "" "the shim sees every libnfs call lda makes (seen: ${seen% }
 # judge STATE MODE NAME K MUST WHY PATH - run one case and report it
 judge() {
     local state=$1 mode=$2 name=$3 k=$4 must=$5 why=${6//_/ } path=$7
-    local log fired call fpath leftover newn problems='' outcome desc
+    local log fired call fpath leftover problems='' outcome desc
 
     restore "$state"
     log=$LOGS/fault-$state-$mode-$name-$k
@@ -275,7 +275,6 @@ judge() {
     # A lost reply of the move: lda must see that its LINK landed.
     [ "$mode" = after ] && [ "$why" = "the move into new/" ] && must=2
     desc="$name #$k, $mode ($state Maildir, $why) ${fpath#"$MDREL/"}"
-    newn=$(count_files "$MD/new")
     leftover=$(files_in "$MD/tmp" | while read -r f; do
                    [ "$name" = unlink ] && [ "$fpath" = "$MDREL/tmp/$f" ] &&
                        continue
@@ -283,21 +282,9 @@ judge() {
                done)
 
     [ -n "$fired" ] || problems="$problems; the fault did not fire"
-    if [ "$RC" -eq 75 ] && [ "$newn" -eq 0 ]; then
-        outcome="exit 75"
-        printf '%s' "$FIRST" | grep -Eq '^4\.[0-9]{1,3}\.[0-9]{1,3} ' ||
-            problems="$problems; first line is not a 4.x.x status"
-        [ "$must" -ne 2 ] ||
-            problems="$problems; not delivered although the message was in new/"
-    elif [ "$RC" -eq 0 ] && [ "$newn" -eq 1 ] &&
-         message_ok "$(find "$MD/new" -type f | head -n 1)"; then
-        outcome="delivered"
-        [ "$must" -ne 1 ] ||
-            problems="$problems; delivered although this call must fail the delivery"
-    else
-        outcome="exit $RC"
-        problems="$problems; neither exit 75 with new/ empty nor exit 0 with the message (exit $RC, $newn in new/)"
-    fi
+    PROBLEMS=$problems
+    fault_outcome "$must"
+    problems=$PROBLEMS outcome=$OUTCOME
     [ -z "$leftover" ] || problems="$problems; left in tmp/: $leftover"
     quota_ok || problems="$problems; maildirsize disagrees with a recount: $(quota_state)"
     if [ -e "$LOCK" ] &&
