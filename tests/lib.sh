@@ -105,6 +105,32 @@ quota_ok() {
     [ "${q% / *}" = "${q#* / }" ]
 }
 
+# is_recounted MAILDIR DESC - maildirsize's totals equal the real sizes
+# and number of the files in MAILDIR/new
+is_recounted() {
+    local claimed actual
+    claimed=$(awk 'NR > 1 {b += $1; n += $2} END {print b, n}' "$1/maildirsize")
+    actual=$(find "$1/new" -type f -printf '%s\n' | awk '{b += $1; n++} END {print b, n}')
+    is "$claimed" "$actual" "$2"
+}
+
+# check_many TOTAL - after concurrent deliveries of messages with
+# "Subject: nN" lines into $MD: all there, distinct, whole, each once,
+# nothing left behind, maildirsize and every S= exact
+check_many() {
+    local sizes
+    is "$(count_files "$MD/new")" "$1" "$1 files in new/"
+    is "$(find "$MD/new" -type f | sort -u | wc -l)" "$1" "... with distinct names"
+    is "$(cat "$MD"/new/* | grep -c '^Subject: n')" "$1" "... each a whole message"
+    is "$(grep -h '^Subject: n' "$MD"/new/* | sort -u | wc -l)" "$1" "... each one once"
+    is "$(count_files "$MD/tmp")" 0 "nothing left in tmp/"
+    check "no lock left" test ! -e "$MD/maildirsize.lock"
+    is_recounted "$MD" "maildirsize equals a full recount"
+    sizes=$(for f in "$MD"/new/*; do n=${f##*,S=}; n=${n%%,*}; echo "$n $(stat -c %s "$f")"; done \
+        | awk '$1 != $2' | wc -l)
+    is "$sizes" 0 "every S= matches its file's size"
+}
+
 # fault_outcome MUST - what a fault-injection run came to (RC, FIRST and
 # the new/ of $MD): sets OUTCOME to "exit 75" or "delivered" and appends
 # to PROBLEMS what is wrong.  MUST is 1 when the failing call must fail

@@ -24,17 +24,6 @@ export LDA C TOTAL WORKERS
 
 seq 0 $((WORKERS - 1)) | xargs -P "$WORKERS" -I{} bash -c 'worker {}'
 is "$?" 0 "every delivery exited 0"
-is "$(count_files "$MD/new")" "$TOTAL" "$TOTAL files in new/"
-is "$(ls "$MD/new" | sort -u | wc -l)" "$TOTAL" "... with distinct names"
-is "$(cat "$MD"/new/* | grep -c '^Subject: n')" "$TOTAL" "... each a whole message"
-is "$(grep -h '^Subject: n' "$MD"/new/* | sort -u | wc -l)" "$TOTAL" "... each one once"
-is "$(count_files "$MD/tmp")" 0 "nothing left in tmp/"
-check "no lock left" test ! -e "$MD/maildirsize.lock"
-claimed=$(awk 'NR > 1 {b += $1; n += $2} END {print b, n}' "$MD/maildirsize")
-actual=$(find "$MD/new" -type f -printf '%s\n' | awk '{b += $1; n++} END {print b, n}')
-is "$claimed" "$actual" "maildirsize equals a full recount"
-sizes=$(for f in "$MD"/new/*; do n=${f##*,S=}; n=${n%%,*}; echo "$n $(stat -c %s "$f")"; done \
-    | awk '$1 != $2' | wc -l)
-is "$sizes" 0 "every S= matches its file's size"
+check_many "$TOTAL"
 
 done_testing

@@ -82,9 +82,7 @@ done
 is "$n/$RC" "3/75" "quota = 10K: three 3 KB messages fit, the fourth defers"
 like "$(first_line "$OUT")" '^4\.2\.2 mailbox full' "... with 4.2.2"
 is "$(count_files "$QMD/new")" 3 "... and is not stored"
-claimed=$(awk 'NR > 1 {b += $1; n += $2} END {print b, n}' "$QMD/maildirsize")
-actual=$(find "$QMD/new" -type f -printf '%s\n' | awk '{b += $1; n++} END {print b, n}')
-is "$claimed" "$actual" "maildirsize on the server equals a recount"
+is_recounted "$QMD" "maildirsize on the server equals a recount"
 check "no lock left" test ! -e "$QMD/maildirsize.lock"
 { printf 'Subject: q5\n\n'; head -c 3000 /dev/zero | tr '\0' q; } \
     | run_lda -c "$QC" -o quota_full=bounce -d carol@example.com

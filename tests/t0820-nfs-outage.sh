@@ -101,8 +101,6 @@ is "$(count_files "$MD/new")" 3 "... nothing new in new/"
 check "... and no lock left" test ! -e "$MD/maildirsize.lock"
 sample_msg | run_lda -c "$C" -d bob@example.com
 is "$RC/$(count_files "$MD/new")" "0/4" "server resumed: the next delivery succeeds"
-claimed=$(awk 'NR > 1 {b += $1; n += $2} END {print b, n}' "$MD/maildirsize")
-actual=$(find "$MD/new" -type f -printf '%s\n' | awk '{b += $1; n++} END {print b, n}')
-is "$claimed" "$actual" "maildirsize equals a recount after the outages"
+is_recounted "$MD" "maildirsize equals a recount after the outages"
 
 done_testing

@@ -202,38 +202,33 @@ plan_cases() {
 
 # --- clean deliveries in counting mode ------------------------------------
 
-restore fresh
-fault_run "$LOGS/count-fresh" count
+# count_clean STATE WHAT - a clean delivery under the shim, listing its
+# calls in count-STATE; the suite stops if it fails
+count_clean() {
+    restore "$1"
+    fault_run "$LOGS/count-$1" count
+    if [ "$RC" -eq 0 ] && [ "$(count_files "$MD/new")" -eq 1 ]; then
+        ok "clean delivery into $2 over NFS (counting): $(counts "$LOGS/count-$1")"
+    else
+        not_ok "clean delivery into $2 over NFS (counting)"
+        diag "exit $RC" "$OUT"
+        exit 1
+    fi
+    check "... the message is the input plus lda's header lines" \
+        message_ok "$(find "$MD/new" -type f | head -n 1)"
+    check "... maildirsize agrees with a recount" quota_ok
+}
+
+count_clean fresh "a missing Maildir"
 MDREL_FRESH=$MDREL
-if [ "$RC" -eq 0 ] && [ "$(count_files "$MD/new")" -eq 1 ]; then
-    ok "clean delivery into a missing Maildir over NFS (counting): $(counts "$LOGS/count-fresh")"
-else
-    not_ok "clean delivery into a missing Maildir over NFS (counting)"
-    diag "exit $RC" "$OUT"
-    exit 1
-fi
-check "... the message is the input plus lda's header lines" \
-    message_ok "$(find "$MD/new" -type f | head -n 1)"
-check "... maildirsize agrees with a recount" quota_ok
 # A mail reader saw it: keep it in cur/, so new/ starts empty.
 for f in "$MD"/new/*; do
     mv "$f" "$MD/cur/${f##*/}:2,S"
 done
 cp -a "$MD" "$SNAP"
 
-restore existing
-fault_run "$LOGS/count-existing" count
+count_clean existing "an existing Maildir"
 MDREL_EXISTING=$MDREL
-if [ "$RC" -eq 0 ] && [ "$(count_files "$MD/new")" -eq 1 ]; then
-    ok "clean delivery into an existing Maildir over NFS (counting): $(counts "$LOGS/count-existing")"
-else
-    not_ok "clean delivery into an existing Maildir over NFS (counting)"
-    diag "exit $RC" "$OUT"
-    exit 1
-fi
-check "... the message is the input plus lda's header lines" \
-    message_ok "$(find "$MD/new" -type f | head -n 1)"
-check "... maildirsize agrees with a recount" quota_ok
 check "... nothing left in tmp/, no lock left" \
     test -z "$(files_in "$MD/tmp")" -a ! -e "$LOCK"
 
