@@ -65,6 +65,7 @@ static int make_root(struct maildir *md, struct status *st)
     struct bstat sb;
     char path[MD_PATH];
     char *p;
+    size_t blen;
 
     if (b->ops->stat(b, md->root, &sb) == 0) {
         if (!sb.is_dir)
@@ -89,10 +90,11 @@ static int make_root(struct maildir *md, struct status *st)
     /* Below the base only: a missing base is storage not mounted, and
      * mail must not go to whatever disk is under the mount point. */
     snprintf(path, sizeof(path), "%s", md->root);
+    blen = md->o->base ? strlen(md->o->base) : 0;
     p = path + 1;
-    if (md->o->base && strncmp(path, md->o->base, strlen(md->o->base)) == 0)
-        p = path + strlen(md->o->base) + 1;
-    for (; p < path + strlen(path) && (p = strchr(p, '/')) != NULL; p++) {
+    if (blen > 1 && strncmp(path, md->o->base, blen) == 0 && path[blen] == '/')
+        p = path + blen + 1;
+    for (; (p = strchr(p, '/')) != NULL; p++) {
         *p = '\0';
         if (mkdir_one(b, path, st) < 0)
             return -1;

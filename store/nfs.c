@@ -59,8 +59,8 @@ struct nfsb {
 struct bfile {
     struct nfsfh *fh;
     unsigned gen;
-    int reopen;                 /* opened for update: reopen on a new mount */
-    char *wbuf;                 /* a created file's writes not yet sent */
+    char *wbuf;                 /* a created file's writes not yet sent;
+                                 * NULL for a file opened for update */
     size_t wlen;
     uint64_t woff;              /* where wbuf goes in the file */
     char path[];                /* its name in the mount */
@@ -241,7 +241,7 @@ static int live(struct nfsb *nb, struct bfile *f)
         return 0;
     if (f->gen == nb->gen)
         return 1;
-    if (!f->reopen) {
+    if (f->wbuf != NULL) {
         errno = ESTALE;
         return 0;
     }
@@ -306,14 +306,14 @@ static int nfsb_open(struct backend *b, const struct location *loc,
     return 0;
 }
 
-/* wrap - a handle for an open file */
+/* wrap - a handle for an open file; one just created gets a buffer */
 static int wrap(struct nfsb *nb, struct nfsfh *fh, const char *path,
-                int reopen, struct bfile **out)
+                int created, struct bfile **out)
 {
     struct bfile *f;
 
     if ((f = calloc(1, sizeof(*f) + strlen(path) + 1)) == NULL
-        || (!reopen && (f->wbuf = malloc(NFS_WBUF)) == NULL)) {
+        || (created && (f->wbuf = malloc(NFS_WBUF)) == NULL)) {
         free(f);
         nfsc.nfs_close(nb->nfs, fh);
         errno = ENOMEM;
@@ -321,7 +321,6 @@ static int wrap(struct nfsb *nb, struct nfsfh *fh, const char *path,
     }
     f->fh = fh;
     f->gen = nb->gen;
-    f->reopen = reopen;
     memcpy(f->path, path, strlen(path) + 1);
     *out = f;
     return 0;
@@ -343,7 +342,7 @@ static int open_file(struct backend *b, const char *path, int flags,
 
     ENTER_PATH(nb, p, path);
     if ((rc = nfsc.nfs_open2(nb->nfs, p, flags, mode, &fh)) >= 0)
-        return wrap(nb, fh, p, !(flags & O_CREAT), out);
+        return wrap(nb, fh, p, (flags & O_CREAT) != 0, out);
     fail(nb, rc);
     if ((flags & O_CREAT) && nb->dead) {
         err = errno;
