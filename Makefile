@@ -44,7 +44,7 @@ B = build
 endif
 
 # Packages, by the step that needs them (Debian 12 names).
-DEPS_BUILD = gcc make pkg-config libnfs-dev
+DEPS_BUILD = gcc make pkg-config libnfs-dev libjansson-dev uuid-dev
 DEPS_CHECK = $(DEPS_BUILD) perl libcmocka-dev python3 postfix swaks \
              dovecot-core dovecot-imapd nfs-ganesha nfs-ganesha-vfs \
              libnfs-utils
@@ -54,13 +54,19 @@ DEPS_BENCH = $(DEPS_BUILD) python3 strace maildrop dovecot-core \
 UTIL = util/status.c util/io.c
 STORE = store/backend.c store/local.c store/nfs.c store/lock.c \
         store/quota.c store/mdname.c store/maildir.c
+# Events: built into lda, which links jansson and libuuid only.
+NOTIFY = notify/rfc2047.c notify/addr.c notify/event.c notify/outbox.c
 LDA = lda/config.c lda/recipient.c lda/template.c lda/message.c \
       lda/header.c lda/log.c lda/privs.c lda/deliver.c
-LIB_SRC = $(UTIL) $(STORE) $(LDA)
+LIB_SRC = $(UTIL) $(STORE) $(NOTIFY) $(LDA)
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/obj/%.o)
 
-UNIT = config recipient template message header mdname quota backend
+UNIT = config recipient template message header mdname quota backend \
+       rfc2047 addr event
 UNIT_BIN = $(UNIT:%=$(B)/tests/unit/test_%)
+
+LDA_LIBS = $(shell $(PKG_CONFIG) --libs jansson uuid 2>/dev/null || \
+             echo -ljansson -luuid)
 
 .PHONY: all check demo bench install clean deps-build deps-check \
         deps-bench unit compat-libnfs6
@@ -78,7 +84,7 @@ $(B)/liblda.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(B)/lda: $(B)/obj/lda/main.o $(SAN_OBJ) $(B)/liblda.a
-	$(CC) $(LDFLAGS) -o $@ $^
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDA_LIBS)
 
 # Unit tests: cmocka, reporting TAP to prove(1).
 CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
@@ -87,7 +93,7 @@ CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 $(B)/tests/unit/test_%: tests/unit/test_%.c $(SAN_OBJ) $(B)/liblda.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(LDFLAGS) -o $@ $< $(SAN_OBJ) \
-	    $(B)/liblda.a $(CMOCKA_LIBS)
+	    $(B)/liblda.a $(CMOCKA_LIBS) $(LDA_LIBS)
 
 # The fault-injection shims (libc calls, libnfs calls) are never built
 # with sanitizers.
@@ -135,6 +141,6 @@ install: $(B)/lda
 	install -m 644 man/lda.conf.5 $(DESTDIR)$(MANDIR)/man5/lda.conf.5
 
 clean:
-	rm -rf build demo/Maildir
+	rm -rf build demo/Maildir demo/outbox
 
 -include $(LIB_OBJ:.o=.d) $(B)/obj/lda/main.d

@@ -45,6 +45,7 @@ static const struct setting settings[] = {
     {"delivery_timeout", NUM(T_TIME, delivery_timeout), "300s"},
     {"nfs_timeout", NUM(T_TIME, nfs_timeout), "5s"},
     {"hostname", STR(hostname), ""},
+    {"outbox", STR(outbox), ""},
 };
 
 /* parse_uint - decimal with an optional unit suffix from units */
@@ -178,8 +179,8 @@ void config_defaults(struct config *cfg)
         (void)apply(cfg, &settings[i], settings[i].dflt);
 }
 
-/* trim - strip white space at both ends, in place */
-static char *trim(char *s)
+/* config_trim - strip white space at both ends, in place */
+char *config_trim(char *s)
 {
     char *e;
 
@@ -191,16 +192,16 @@ static char *trim(char *s)
     return s;
 }
 
-/* split - "key = value" into its parts; -1 without "=" */
-static int split(char *line, char **key, char **value)
+/* config_split - "key = value" into its parts; -1 without "=" or key */
+int config_split(char *line, char **key, char **value)
 {
     char *eq = strchr(line, '=');
 
     if (eq == NULL)
         return -1;
     *eq = '\0';
-    *key = trim(line);
-    *value = trim(eq + 1);
+    *key = config_trim(line);
+    *value = config_trim(eq + 1);
     return **key ? 0 : -1;
 }
 
@@ -210,7 +211,7 @@ int config_override(struct config *cfg, const char *kv, struct status *st)
     char buf[1200], *key, *value;
 
     if (snprintf(buf, sizeof(buf), "%s", kv) >= (int)sizeof(buf)
-        || split(buf, &key, &value) < 0)
+        || config_split(buf, &key, &value) < 0)
         return status_set(st, "4.3.5", "-o '%s': expected key=value", kv);
     return config_set(cfg, key, value, "-o", st);
 }
@@ -236,10 +237,10 @@ int config_load(struct config *cfg, const char *path, int must_exist,
             rc = status_set(st, "4.3.5", "%s: line too long", where);
             break;
         }
-        p = trim(line);
+        p = config_trim(line);
         if (*p == '\0' || *p == '#')
             continue;
-        if (split(p, &key, &value) < 0)
+        if (config_split(p, &key, &value) < 0)
             rc = status_set(st, "4.3.5", "%s: expected 'key = value'", where);
         else
             rc = config_set(cfg, key, value, where, st);

@@ -26,6 +26,7 @@ struct config {
     uint64_t delivery_timeout;
     uint64_t nfs_timeout;
     char hostname[64];
+    char outbox[1024];
 };
 
 void config_defaults(struct config *cfg);
@@ -34,5 +35,7 @@ int config_set(struct config *cfg, const char *key, const char *value,
 int config_override(struct config *cfg, const char *kv, struct status *st);
 int config_load(struct config *cfg, const char *path, int must_exist,
                 struct status *st);
+char *config_trim(char *s);
+int config_split(char *line, char **key, char **value);
 
 #endif

@@ -7,7 +7,11 @@
  * unless the MTA already did, the header section scanned for a mail
  * loop on the way.  maildir_commit() then makes it durable and
  * visible.  Every outcome is one syslog line and, on failure, one
- * status line whose code tells Postfix what to do.
+ * status line whose code tells Postfix what to do.  With an outbox,
+ * the outcome is also an event (notify/event.c) made durable before
+ * lda exits; writing it can fail, but it never changes the exit code:
+ * a tempfail after the message is in new/ would have Postfix deliver
+ * it twice.
  */
 #include <errno.h>
 #include <signal.h>
@@ -21,6 +25,7 @@
 #include "../store/backend.h"
 #include "../store/maildir.h"
 #include "../store/mdname.h"
+#include "../notify/event.h"
 #include "config.h"
 #include "deliver.h"
 #include "header.h"
@@ -48,6 +53,7 @@ struct ctx {
     struct backend *b;
     int have_rp, have_dt;       /* trace lines the MTA put on top */
     int dt_count;               /* Delivered-To: naming the recipient */
+    struct event_headers eh;    /* what an event tells of the message */
     struct timeval start;
 };
 
@@ -215,12 +221,16 @@ static int want_trace(void *arg, const char *name, const char *value)
     return 1;
 }
 
-/* on_header - count Delivered-To fields that name the recipient */
+/*
+ * on_header - count Delivered-To fields that name the recipient, keep
+ * the fields an event reports
+ */
 static void on_header(void *arg, const char *name, const char *value,
                       int truncated)
 {
     struct ctx *c = arg;
 
+    event_header(&c->eh, name, value);
     if (!truncated && strcasecmp(name, "Delivered-To") == 0
         && recipient_matches(&c->rcpt, value))
         c->dt_count++;
@@ -361,6 +371,72 @@ static double delay(const struct ctx *c)
         + (double)(now.tv_usec - c->start.tv_usec) / 1e6;
 }
 
+/* usage - the quota figures an event reports: after delivery, or before */
+static void usage(const struct ctx *c, const struct quota_usage *u,
+                  struct event_quota *q)
+{
+    q->on = c->md.quota_on;
+    q->bytes = u->bytes;
+    q->messages = u->messages;
+    q->bytes_limit = c->cfg.quota;
+    q->messages_limit = c->cfg.quota_messages;
+}
+
+/*
+ * tell - write ev to the outbox, when there is one; a failure loses the
+ * event, never the delivery, and is logged as loudly as syslog allows
+ */
+static void tell(const struct ctx *c, struct event *ev)
+{
+    const char *orig = c->o->orig_recipient;
+    struct status st;
+
+    if (c->cfg.outbox[0] == '\0')
+        return;
+    ev->user = c->rcpt.user;
+    ev->recipient = c->rcpt.address;
+    ev->original_recipient = orig && *orig ? orig : NULL;
+    ev->sender = c->sender;
+    ev->folder = c->md.folder[0] ? c->md.folder : "INBOX";
+    if (event_emit(c->cfg.outbox, ev, &st) < 0)
+        log_error("to=<%s>, %s event lost: %s", c->rcpt.address,
+                  event_type_name(ev->type), st.text);
+    else
+        log_verbose("event %s '%s' in outbox '%s'",
+                    event_type_name(ev->type), ev->id, c->cfg.outbox);
+}
+
+/* tell_new - the message.new event of a delivery */
+static void tell_new(const struct ctx *c)
+{
+    struct event ev;
+    char path[MD_PATH + 300];
+
+    memset(&ev, 0, sizeof(ev));
+    ev.type = EVENT_MESSAGE_NEW;
+    snprintf(path, sizeof(path), "%s%s", c->loc.server, c->md.dir);
+    ev.path = path;
+    ev.file = c->md.final;
+    ev.size = c->md.size;
+    ev.hdr = &c->eh;
+    usage(c, &c->md.after, &ev.quota);
+    tell(c, &ev);
+}
+
+/* tell_refused - the quota.exceeded event of a refused message */
+static void tell_refused(const struct ctx *c, const struct status *st)
+{
+    struct event ev;
+
+    memset(&ev, 0, sizeof(ev));
+    ev.type = EVENT_QUOTA_EXCEEDED;
+    ev.size = c->md.size;
+    ev.status = st->code;
+    ev.bounced = st->code[0] == '5';
+    usage(c, &c->md.before, &ev.quota);
+    tell(c, &ev);
+}
+
 /* crossed - whether used went past pct percent of limit */
 static int crossed(int64_t before, int64_t after, uint64_t limit, int pct)
 {
@@ -369,10 +445,14 @@ static int crossed(int64_t before, int64_t after, uint64_t limit, int pct)
     return limit && (double)before < mark && (double)after >= mark;
 }
 
-/* warn_quota - log each quota_warning threshold this delivery crossed */
+/*
+ * warn_quota - log each quota_warning threshold this delivery crossed,
+ * and tell it as a quota.warning event
+ */
 static void warn_quota(const struct ctx *c)
 {
     const struct maildir *md = &c->md;
+    struct event ev;
     char msgs[64] = "";
     int i, p;
 
@@ -382,13 +462,18 @@ static void warn_quota(const struct ctx *c)
                  (unsigned long long)c->cfg.quota_messages);
     for (i = 0; md->quota_on && i < c->cfg.quota_warnings; i++) {
         p = c->cfg.quota_warning[i];
-        if (crossed(md->before.bytes, md->after.bytes, c->cfg.quota, p)
-            || crossed(md->before.messages, md->after.messages,
-                       c->cfg.quota_messages, p))
-            log_warn("to=<%s>, quota warning: %d%% reached: %lld of %llu "
-                     "bytes%s", c->rcpt.address, p,
-                     (long long)md->after.bytes,
-                     (unsigned long long)c->cfg.quota, msgs);
+        if (!crossed(md->before.bytes, md->after.bytes, c->cfg.quota, p)
+            && !crossed(md->before.messages, md->after.messages,
+                        c->cfg.quota_messages, p))
+            continue;
+        log_warn("to=<%s>, quota warning: %d%% reached: %lld of %llu "
+                 "bytes%s", c->rcpt.address, p, (long long)md->after.bytes,
+                 (unsigned long long)c->cfg.quota, msgs);
+        memset(&ev, 0, sizeof(ev));
+        ev.type = EVENT_QUOTA_WARNING;
+        ev.threshold = p;
+        usage(c, &md->after, &ev.quota);
+        tell(c, &ev);
     }
 }
 
@@ -415,7 +500,7 @@ int deliver_run(const struct options *o)
 
     c.o = o;
     gettimeofday(&c.start, NULL);
-    log_open(o->verbose);
+    log_open("lda", o->verbose, !isatty(2));
     if (o->orig_recipient && *o->orig_recipient) {
         snprintf(orig, sizeof(orig), "orig_to=<%s>, ", o->orig_recipient);
         message_sanitize(orig);
@@ -426,6 +511,7 @@ int deliver_run(const struct options *o)
                  "status=sent (%s)", c.rcpt.address, orig, c.sender,
                  c.md.folder, (unsigned long long)c.md.size, delay(&c),
                  where(&c, place, sizeof(place)));
+        tell_new(&c);
         warn_quota(&c);
         maildir_clean_tmp(&c.md);
         backend_close(c.b);
@@ -437,6 +523,8 @@ int deliver_run(const struct options *o)
     rc = status_exit(&st);
     message_sanitize(st.text);
     fprintf(stderr, "%s %s\n", st.code, st.text);
+    if (c.md.over_quota)
+        tell_refused(&c, &st);
     log_info("to=<%s>, %sfrom=<%s>, folder=%s, size=%llu, delay=%.3f, "
              "status=%s (%s %s)", c.rcpt.address[0] ? c.rcpt.address
              : "(none)", orig, c.sender, c.md.folder[0] ? c.md.folder

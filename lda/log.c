@@ -1,7 +1,8 @@
 /*
  * log.c - syslog lines and -V output
  *
- * Everything goes to syslog, facility mail, tagged "lda".  With -V the
+ * Everything goes to syslog, facility mail, tagged "lda" (or the
+ * daemon's name: lda-notifyd logs through here too).  With -V the
  * same lines and a trace of the delivery go to stderr too.  Postfix
  * pipe(8) takes the first line the agent prints as the reason for the
  * delivery status, so when stderr is not a terminal the -V lines are
@@ -15,17 +16,22 @@
 
 #include "log.h"
 
+static const char *ident = "lda";
 static int verbose;
 static int hold;
 static char held[8192];
 static size_t held_len;
 
-/* log_open - set up syslog; verbose copies lines to stderr */
-void log_open(int v)
+/*
+ * log_open - set up syslog as name; verbose copies lines to stderr,
+ * held for log_flush() when h is set
+ */
+void log_open(const char *name, int v, int h)
 {
-    openlog("lda", LOG_PID, LOG_MAIL);
+    ident = name;
+    openlog(name, LOG_PID, LOG_MAIL);
     verbose = v;
-    hold = !isatty(2);
+    hold = h;
 }
 
 /* emit - one -V line, now or held for log_flush() */
@@ -36,7 +42,7 @@ static void emit(const char *prefix, const char *fmt, va_list ap)
 
     if (!verbose)
         return;
-    snprintf(line, sizeof(line), "lda: %s", prefix);
+    snprintf(line, sizeof(line), "%s: %s", ident, prefix);
     n = strlen(line);
     vsnprintf(line + n, sizeof(line) - n, fmt, ap);
     if (!hold) {
@@ -77,6 +83,16 @@ void log_warn(const char *fmt, ...)
 
     va_start(ap, fmt);
     vlog(LOG_WARNING, "warning: ", fmt, ap);
+    va_end(ap);
+}
+
+/* log_error - something was lost: said at error level */
+void log_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vlog(LOG_ERR, "error: ", fmt, ap);
     va_end(ap);
 }
 

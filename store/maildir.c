@@ -258,6 +258,7 @@ static int over_quota(struct maildir *md, struct status *st)
     char used[128];
     int n = 0;
 
+    md->over_quota = 1;
     if (l->bytes && md->size > l->bytes)
         return status_set(st, "5.2.2", "message of %llu bytes is larger "
                           "than the mailbox quota of %llu",

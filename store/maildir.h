@@ -42,6 +42,7 @@ struct maildir {
     uint64_t crlf_size;
     volatile int state;         /* read by the timeout handler */
     int quota_on;
+    int over_quota;             /* the quota refused the message */
     struct quota_usage before, after;
 };
 

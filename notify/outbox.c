@@ -1,0 +1,200 @@
+/*
+ * outbox.c - the durable event outbox: tmp/, new/, and the wake socket
+ *
+ * An event is in new/ whole or not at all, and durable before lda
+ * exits 0.  The Maildir way, with the temporary file unnamed where the
+ * filesystem allows (O_TMPFILE: ext4, xfs, btrfs, tmpfs): written,
+ * fsynced, linked into new/, new/ fsynced.  Elsewhere a file in tmp/,
+ * fsync, rename into new/, fsync of new/.  Either way a crash leaves
+ * no name pointing at a partial event.  lda creates tmp/ and new/ when
+ * missing, with the outbox's own permissions (an outbox shared through
+ * a group stays shared), never the outbox itself: a missing outbox is a
+ * setup mistake to report.
+ *
+ * outbox_wake() then tells lda-notifyd the name with one datagram,
+ * without waiting: a daemon that is down or busy finds the file anyway.
+ */
+#define _GNU_SOURCE             /* O_TMPFILE */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "../util/io.h"
+#include "outbox.h"
+
+/* sub - "<dir>/<a>[/<b>]" into out; -1 when it does not fit */
+static int sub(char *out, size_t cap, const char *dir, const char *a,
+               const char *b)
+{
+    int n = b ? snprintf(out, cap, "%s/%s/%s", dir, a, b)
+        : snprintf(out, cap, "%s/%s", dir, a);
+
+    return n < 0 || (size_t)n >= cap ? -1 : 0;
+}
+
+/* make_dirs - tmp/ and new/ under an existing outbox, moded like it */
+static int make_dirs(const char *dir, struct status *st)
+{
+    static const char *const names[] = {"tmp", "new"};
+    char path[4096];
+    struct stat sb;
+    size_t i;
+
+    if (stat(dir, &sb) < 0)
+        return status_errno(st, errno, "outbox '%s'", dir);
+    for (i = 0; i < 2; i++) {
+        if (sub(path, sizeof(path), dir, names[i], NULL) < 0)
+            return status_set(st, "4.3.5", "outbox '%s': name too long",
+                              dir);
+        if (mkdir(path, 0700) < 0) {
+            if (errno == EEXIST)
+                continue;
+            return status_errno(st, errno, "create '%s'", path);
+        }
+        /* Not the umask's 0700: other accounts may deliver here too. */
+        if (chmod(path, sb.st_mode & 07777) < 0)
+            return status_errno(st, errno, "chmod '%s'", path);
+    }
+    return 0;
+}
+
+/* sync_close - make fd's file durable and close it */
+static int sync_close(int fd, const char *path, struct status *st)
+{
+    if (fsync(fd) < 0) {
+        status_errno(st, errno, "fsync '%s'", path);
+        close(fd);
+        return -1;
+    }
+    if (close(fd) < 0)
+        return status_errno(st, errno, "close '%s'", path);
+    return 0;
+}
+
+/* fill - write all of json and make it durable; closes fd */
+static int fill(int fd, const char *path, const char *json, size_t len,
+                struct status *st)
+{
+    if (pwrite_full(fd, json, len, 0) < 0) {
+        status_errno(st, errno, "write '%s'", path);
+        close(fd);
+        return -1;
+    }
+    return sync_close(fd, path, st);
+}
+
+/* sync_dir - fsync a directory, so the names in it survive a crash */
+static int sync_dir(const char *path, struct status *st)
+{
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    if (fd < 0 || fsync(fd) < 0) {
+        status_errno(st, errno, "fsync '%s'", path);
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
+/*
+ * put_unnamed - the O_TMPFILE way; 1 when the filesystem has none (the
+ * caller falls back), 0 done, -1 failed
+ */
+static int put_unnamed(const char *newdir, const char *final,
+                       const char *json, size_t len, struct status *st)
+{
+    char proc[64];
+    int fd = open(newdir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+
+    if (fd < 0)
+        return errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL
+            ? 1 : status_errno(st, errno, "create in '%s'", newdir);
+    if (pwrite_full(fd, json, len, 0) < 0 || fsync(fd) < 0) {
+        status_errno(st, errno, "write in '%s'", newdir);
+        close(fd);
+        return -1;
+    }
+    /* linkat(AT_EMPTY_PATH) needs CAP_DAC_READ_SEARCH; /proc does not. */
+    snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+    if (linkat(AT_FDCWD, proc, AT_FDCWD, final, AT_SYMLINK_FOLLOW) < 0) {
+        int err = errno;
+
+        close(fd);
+        return err == ENOENT && access("/proc/self", F_OK) < 0 ? 1
+            : status_errno(st, err, "link '%s'", final);
+    }
+    if (close(fd) < 0) {
+        status_errno(st, errno, "close '%s'", final);
+        (void)unlink(final);
+        return -1;
+    }
+    return sync_dir(newdir, st);
+}
+
+/* put_renamed - the Maildir way: tmp/, fsync, rename, fsync of new/ */
+static int put_renamed(const char *dir, const char *newdir,
+                       const char *name, const char *final,
+                       const char *json, size_t len, struct status *st)
+{
+    char tmp[4096];
+    int fd;
+
+    if (sub(tmp, sizeof(tmp), dir, "tmp", name) < 0)
+        return status_set(st, "4.3.5", "outbox '%s': name too long", dir);
+    if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
+        return status_errno(st, errno, "create '%s'", tmp);
+    if (fill(fd, tmp, json, len, st) < 0 || (rename(tmp, final) < 0
+        && status_errno(st, errno, "rename '%s'", tmp) < 0)) {
+        (void)unlink(tmp);
+        return -1;
+    }
+    return sync_dir(newdir, st);
+}
+
+/* outbox_put - <dir>/new/<id>.json holding json, durable */
+int outbox_put(const char *dir, const char *id, const char *json,
+               size_t len, struct status *st)
+{
+    char name[128], newdir[4096], final[4096];
+    int rc;
+
+    snprintf(name, sizeof(name), "%s%s", id, OUTBOX_SUFFIX);
+    if (sub(newdir, sizeof(newdir), dir, "new", NULL) < 0
+        || sub(final, sizeof(final), dir, "new", name) < 0)
+        return status_set(st, "4.3.5", "outbox '%s': name too long", dir);
+    if (access(newdir, W_OK) < 0 && errno == ENOENT
+        && make_dirs(dir, st) < 0)
+        return -1;
+    rc = put_unnamed(newdir, final, json, len, st);
+    if (rc == 1)
+        rc = put_renamed(dir, newdir, name, final, json, len, st);
+    return rc;
+}
+
+/* outbox_wake - one datagram naming the event; errors do not matter */
+void outbox_wake(const char *dir, const char *id)
+{
+    struct sockaddr_un sa;
+    char name[128];
+    int fd, n;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sun_family = AF_UNIX;
+    if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%s", dir,
+                 OUTBOX_WAKE) >= (int)sizeof(sa.sun_path))
+        return;
+    n = snprintf(name, sizeof(name), "%s%s", id, OUTBOX_SUFFIX);
+    fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0)
+        return;
+    (void)sendto(fd, name, (size_t)n, MSG_DONTWAIT, (struct sockaddr *)&sa,
+                 sizeof(sa));
+    close(fd);
+}
