@@ -44,10 +44,11 @@ B = build
 endif
 
 # Packages, by the step that needs them (Debian 12 names).
-DEPS_BUILD = gcc make pkg-config libnfs-dev libjansson-dev uuid-dev
+DEPS_BUILD = gcc make pkg-config libnfs-dev libjansson-dev uuid-dev \
+             libcurl4-openssl-dev libssl-dev
 DEPS_CHECK = $(DEPS_BUILD) perl libcmocka-dev python3 postfix swaks \
              dovecot-core dovecot-imapd nfs-ganesha nfs-ganesha-vfs \
-             libnfs-utils
+             libnfs-utils python3-jsonschema
 DEPS_BENCH = $(DEPS_BUILD) python3 strace maildrop dovecot-core \
              nfs-ganesha nfs-ganesha-vfs
 
@@ -56,6 +57,13 @@ STORE = store/backend.c store/local.c store/nfs.c store/lock.c \
         store/quota.c store/mdname.c store/maildir.c
 # Events: built into lda, which links jansson and libuuid only.
 NOTIFY = notify/rfc2047.c notify/addr.c notify/event.c notify/outbox.c
+# The daemon alone links libcurl and OpenSSL (their start-up cost would
+# be paid by every delivery).
+NOTIFYD = notify/registry.c notify/endpoint.c notify/secrets.c \
+          notify/sign.c \
+          notify/state.c notify/queue.c notify/webhook.c notify/exec.c \
+          notify/unixsock.c notify/watch.c notify/cmd.c
+NOTIFYD_OBJ = $(NOTIFYD:%.c=$(B)/obj/%.o)
 LDA = lda/config.c lda/recipient.c lda/template.c lda/message.c \
       lda/header.c lda/log.c lda/privs.c lda/deliver.c
 LIB_SRC = $(UTIL) $(STORE) $(NOTIFY) $(LDA)
@@ -64,14 +72,19 @@ LIB_OBJ = $(LIB_SRC:%.c=$(B)/obj/%.o)
 UNIT = config recipient template message header mdname quota backend \
        rfc2047 addr event
 UNIT_BIN = $(UNIT:%=$(B)/tests/unit/test_%)
+# Unit tests of the daemon's parts.
+UNITD = sign endpoint
+UNITD_BIN = $(UNITD:%=$(B)/tests/unit/test_%)
 
 LDA_LIBS = $(shell $(PKG_CONFIG) --libs jansson uuid 2>/dev/null || \
              echo -ljansson -luuid)
+NOTIFYD_LIBS = $(LDA_LIBS) $(shell $(PKG_CONFIG) --libs libcurl libcrypto \
+                 2>/dev/null || echo -lcurl -lcrypto)
 
 .PHONY: all check demo bench install clean deps-build deps-check \
         deps-bench unit compat-libnfs6
 
-all: $(B)/lda
+all: $(B)/lda $(B)/lda-notifyd
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -86,6 +99,10 @@ $(B)/liblda.a: $(LIB_OBJ)
 $(B)/lda: $(B)/obj/lda/main.o $(SAN_OBJ) $(B)/liblda.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDA_LIBS)
 
+$(B)/lda-notifyd: $(B)/obj/notify/notifyd.o $(NOTIFYD_OBJ) $(SAN_OBJ) \
+    $(B)/liblda.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(NOTIFYD_LIBS)
+
 # Unit tests: cmocka, reporting TAP to prove(1).
 CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
@@ -94,6 +111,12 @@ $(B)/tests/unit/test_%: tests/unit/test_%.c $(SAN_OBJ) $(B)/liblda.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(LDFLAGS) -o $@ $< $(SAN_OBJ) \
 	    $(B)/liblda.a $(CMOCKA_LIBS) $(LDA_LIBS)
+
+$(UNITD_BIN): $(B)/tests/unit/test_%: tests/unit/test_%.c $(SAN_OBJ) \
+    $(NOTIFYD_OBJ) $(B)/liblda.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(LDFLAGS) -o $@ $< $(SAN_OBJ) \
+	    $(NOTIFYD_OBJ) $(B)/liblda.a $(CMOCKA_LIBS) $(NOTIFYD_LIBS)
 
 # The fault-injection shims (libc calls, libnfs calls) are never built
 # with sanitizers.
@@ -112,17 +135,18 @@ compat-libnfs6:
 deps-build deps-check deps-bench: deps-%:
 	@sh tests/deps.sh $(DEPS_$(shell echo $* | tr a-z A-Z))
 
-unit: $(UNIT_BIN)
-	CMOCKA_MESSAGE_OUTPUT=TAP prove -e '' $(UNIT_BIN)
+unit: $(UNIT_BIN) $(UNITD_BIN)
+	CMOCKA_MESSAGE_OUTPUT=TAP prove -e '' $(UNIT_BIN) $(UNITD_BIN)
 
 # One prove run: the cmocka programs speak TAP, the scripts are TAP.
 check: deps-check
-	$(MAKE) $(B)/lda $(UNIT_BIN) build/faultfs.so build/faultnfs.so \
-	    compat-libnfs6
-	LDA=$(CURDIR)/$(B)/lda FAULTFS=$(CURDIR)/build/faultfs.so \
+	$(MAKE) $(B)/lda $(B)/lda-notifyd $(UNIT_BIN) $(UNITD_BIN) \
+	    build/faultfs.so build/faultnfs.so compat-libnfs6
+	LDA=$(CURDIR)/$(B)/lda NOTIFYD=$(CURDIR)/$(B)/lda-notifyd \
+	FAULTFS=$(CURDIR)/build/faultfs.so \
 	FAULTNFS=$(CURDIR)/build/faultnfs.so \
 	CMOCKA_MESSAGE_OUTPUT=TAP prove -e '' $(PROVE_FLAGS) \
-	    $(UNIT_BIN) tests/t[0-9]*.sh
+	    $(UNIT_BIN) $(UNITD_BIN) tests/t[0-9]*.sh
 
 demo: deps-build
 	$(MAKE) $(B)/lda
@@ -130,17 +154,20 @@ demo: deps-build
 
 # Always the optimised build, never the sanitizer one.
 bench: deps-bench
-	$(MAKE) SANITIZE= build/lda
+	$(MAKE) SANITIZE= build/lda build/lda-notifyd
 	@CC='$(CC)' CFLAGS='$(CFLAGS)' bash bench/run.sh build/lda
 
-install: $(B)/lda
+install: $(B)/lda $(B)/lda-notifyd
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
 	    $(DESTDIR)$(MANDIR)/man5
 	install -m 755 $(B)/lda $(DESTDIR)$(SBINDIR)/lda
+	install -m 755 $(B)/lda-notifyd $(DESTDIR)$(SBINDIR)/lda-notifyd
+	install -m 644 man/lda-notifyd.8 $(DESTDIR)$(MANDIR)/man8/lda-notifyd.8
 	install -m 644 man/lda.8 $(DESTDIR)$(MANDIR)/man8/lda.8
 	install -m 644 man/lda.conf.5 $(DESTDIR)$(MANDIR)/man5/lda.conf.5
 
 clean:
 	rm -rf build demo/Maildir demo/outbox
 
--include $(LIB_OBJ:.o=.d) $(B)/obj/lda/main.d
+-include $(LIB_OBJ:.o=.d) $(NOTIFYD_OBJ:.o=.d) $(B)/obj/lda/main.d \
+    $(B)/obj/notify/notifyd.d

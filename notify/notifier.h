@@ -1,0 +1,77 @@
+/* notifier.h - the notifier interface: one attempt of one event at one endpoint */
+#ifndef LDA_NOTIFIER_H
+#define LDA_NOTIFIER_H
+
+#include <poll.h>
+#include <stddef.h>
+
+#include "../util/status.h"
+
+struct endpoint;
+
+/* What one attempt came to. */
+enum attempt_outcome {
+    ATT_OK,                     /* done: never send this event here again */
+    ATT_RETRY,                  /* failed: try again on the schedule */
+    ATT_FAIL,                   /* failed for good: dead letter now */
+    ATT_GONE                    /* the endpoint is gone (HTTP 410): disable it */
+};
+
+#define ATT_REPLY_MAX 512       /* bytes of the answer kept in the log */
+
+struct attempt {
+    enum attempt_outcome outcome;
+    long status;                /* HTTP status or exit code; 0 when none */
+    long retry_after;           /* seconds the endpoint asked for; -1 none */
+    char error[256];            /* what went wrong, "" on success */
+    char reply[ATT_REPLY_MAX + 1];      /* start of the answer, NUL-ended */
+};
+
+/*
+ * One attempt in flight.  The queue fills ep, id, body and len and
+ * keeps them valid until the driver has called notifier_done(job),
+ * exactly once, after filling res; that may happen inside start().
+ */
+struct job {
+    struct endpoint *ep;
+    char id[64];                /* the event's id: webhook-id */
+    const char *body;           /* the event JSON, as in the outbox */
+    size_t len;
+    struct attempt res;
+    void *owner;                /* the queue's */
+    void *priv;                 /* the driver's */
+};
+
+void notifier_done(struct job *j);     /* provided by the queue */
+
+/*
+ * A driver.  check() judges an endpoint's settings when the
+ * configuration is read (a clear error, nothing started); init() makes
+ * it ready to send.  start() begins an attempt and returns at once.
+ * The queue's loop calls pollfds() to learn what to wait for (the
+ * driver may lower *timeout_ms, e.g. for its own per-attempt timeout),
+ * poll(2)s, then calls progress() with the same pollfd array, revents
+ * filled in; progress() finishes whatever attempts it can.
+ */
+struct notifier_ops {
+    const char *name;
+    const char *target_key;     /* the setting that names where to send */
+    int concurrency;            /* attempts in flight, unless configured */
+    int signs;                  /* needs a whsec_ secret, takes headers */
+    int (*check)(const struct endpoint *ep, struct status *st);
+    int (*init)(struct endpoint *ep, struct status *st);
+    void (*start)(struct endpoint *ep, struct job *j);
+    int (*pollfds)(struct endpoint *ep, struct pollfd *pfd, int cap,
+                   long *timeout_ms);
+    void (*progress)(struct endpoint *ep, struct pollfd *pfd, int n);
+    void (*fini)(struct endpoint *ep);
+};
+
+extern const struct notifier_ops notifier_webhook_ops;
+extern const struct notifier_ops notifier_exec_ops;
+extern const struct notifier_ops notifier_unix_ops;
+
+const struct notifier_ops *notifier_find(const char *name);
+const char *notifier_names(void);
+
+#endif

@@ -1,0 +1,594 @@
+/*
+ * queue.c - lda-notifyd's loop: outbox in, attempts out, retries kept
+ *
+ * Events come in by name (notify/watch.c: inotify, lda's wake-ups,
+ * scans of new/).  At most QUEUE_WINDOW events are held in memory at
+ * once, so a backlog of any length costs the same memory: the rest wait
+ * in new/ and are read when there is room.
+ *
+ * Each event held has one slot per endpoint.  A slot the event's type,
+ * domain, user or folder does not match is idle; the others are started
+ * as their endpoint's concurrency allows, and each attempt ends in
+ * notifier_done().  When no slot is running any more, the event is
+ * settled: gone from new/ when every endpoint took it (or gave it up to
+ * dead/), else its progress is written to state/ and it waits for the
+ * next scan after its earliest retry time.  Success at the first go
+ * writes nothing but the unlink.  Sending is at least once: a crash
+ * between an endpoint's 2xx and the unlink sends the event again, with
+ * the same webhook-id, which is what receivers deduplicate on.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "../lda/log.h"
+#include "outbox.h"
+#include "queue.h"
+#include "state.h"
+#include "watch.h"
+
+#define QUEUE_WINDOW 512        /* events held in memory at most */
+#define QUEUE_MAX_EVENT (1024 * 1024)   /* bigger is not lda's */
+#define QUEUE_MAX_FDS 1024
+#define QUEUE_IDLE_MS 60000     /* look at new/ at least this often */
+#define QUEUE_ID_MAX WATCH_ID_MAX
+
+volatile sig_atomic_t queue_stop;
+volatile sig_atomic_t queue_reload;
+
+enum { S_IDLE, S_NEED, S_RUNNING, S_ENDED };
+
+struct slot {
+    struct job job;
+    int state;
+    int wanted;                 /* the endpoint's filters match */
+    int done;                   /* sent, or given up to dead/ */
+    int attempts;
+    long long next;             /* Unix ms of the next attempt */
+};
+
+struct item {
+    struct item *next;
+    char id[QUEUE_ID_MAX];
+    char *body;
+    size_t len;
+    json_t *rec;                /* state/<id>.json, once there is cause */
+    int dirty;                  /* rec changed */
+    int running;
+    struct slot slot[];
+};
+
+static struct {
+    struct notifyd_config *cfg;
+    struct item *head, **tail;
+    int held;
+    struct watch w;
+    long long next_scan;        /* Unix ms: a retry falls due */
+    int once;
+    int sig;                    /* signalfd: TERM, INT, HUP */
+    long sent, failed, dead, waiting;
+} q;
+
+/* stopping - told to stop, or to stop for a reload */
+static int stopping(void)
+{
+    return queue_stop || queue_reload;
+}
+
+/* now_ms - Unix time in milliseconds */
+static long long now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* held - whether the event is in memory already */
+static int held(const char *id)
+{
+    struct item *it;
+
+    for (it = q.head; it; it = it->next)
+        if (strcmp(it->id, id) == 0)
+            return 1;
+    return 0;
+}
+
+/* read_event - the whole event file; NULL when it is gone */
+static char *read_event(const char *id, size_t *len)
+{
+    char path[4096], name[QUEUE_ID_MAX + 8], *buf;
+    struct stat sb;
+    ssize_t n;
+    size_t got = 0;
+    int fd;
+
+    snprintf(name, sizeof(name), "%s%s", id, OUTBOX_SUFFIX);
+    if (state_path(path, sizeof(path), q.cfg->outbox, "new", name,
+                   NULL) < 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return NULL;
+    if (fstat(fd, &sb) < 0 || sb.st_size > QUEUE_MAX_EVENT
+        || (buf = malloc((size_t)sb.st_size + 1)) == NULL) {
+        close(fd);
+        return NULL;
+    }
+    while (got < (size_t)sb.st_size
+           && (n = read(fd, buf + got, (size_t)sb.st_size - got)) > 0)
+        got += (size_t)n;
+    close(fd);
+    buf[got] = '\0';
+    *len = got;
+    return buf;
+}
+
+/* field - a string member of the event, "" when absent */
+static const char *field(json_t *ev, const char *key)
+{
+    const char *s = json_string_value(json_object_get(ev, key));
+
+    return s ? s : "";
+}
+
+/* record - the event's record, made when the first cause comes */
+static json_t *record(struct item *it)
+{
+    if (it->rec == NULL)
+        it->rec = json_pack("{s:{}}", "endpoints");
+    return it->rec;
+}
+
+/*
+ * still_disabled - whether ep is off; "lda-notifyd enable" may have
+ * turned it on since the 410, by removing the file
+ */
+static int still_disabled(struct endpoint *ep)
+{
+    if (ep->disabled)
+        ep->disabled = state_disabled(q.cfg->outbox, ep->name);
+    return ep->disabled;
+}
+
+/* bury - give up on one endpoint for this event: dead/<endpoint>/ */
+static void bury(struct item *it, int i, const char *why)
+{
+    struct endpoint *ep = &q.cfg->ep[i];
+    struct status st;
+    json_t *e = state_endpoint(record(it), ep->name);
+
+    if (state_bury(q.cfg->outbox, ep->name, it->id, it->body, it->len, e,
+                   why, &st) < 0) {
+        /* Keep trying rather than lose it: the next retry buries again. */
+        log_error("event %s to %s: dead letter not written: %s", it->id,
+                  ep->name, st.text);
+        it->slot[i].next = now_ms() + 60000;
+        return;
+    }
+    it->slot[i].done = 1;
+    q.dead++;
+    log_error("event %s to %s: dead letter after %d attempts: %s", it->id,
+              ep->name, it->slot[i].attempts, why);
+}
+
+/* settle - an event no slot works on any more: done, or wait for later */
+static void settle(struct item *it)
+{
+    long long wake = LLONG_MAX;
+    char path[4096], name[QUEUE_ID_MAX + 8];
+    struct status st;
+    json_t *e;
+    int i;
+
+    for (i = 0; i < q.cfg->nep; i++) {
+        struct slot *s = &it->slot[i];
+
+        if (!s->wanted || s->done)
+            continue;
+        if (s->next < wake)
+            wake = s->next;
+        if (it->dirty) {
+            e = state_endpoint(record(it), q.cfg->ep[i].name);
+            json_object_set_new(e, "attempts", json_integer(s->attempts));
+            json_object_set_new(e, "next", json_integer(s->next));
+        }
+    }
+    if (wake == LLONG_MAX) {
+        snprintf(name, sizeof(name), "%s%s", it->id, OUTBOX_SUFFIX);
+        if (state_path(path, sizeof(path), q.cfg->outbox, "new", name,
+                       NULL) == 0 && unlink(path) < 0 && errno != ENOENT)
+            log_warn("remove '%s': %m", path);
+        if (it->rec)
+            state_remove(q.cfg->outbox, it->id);
+    } else {
+        for (i = 0; it->dirty && i < q.cfg->nep; i++)
+            if (it->slot[i].wanted && it->slot[i].done)
+                json_object_set_new(state_endpoint(record(it),
+                                                   q.cfg->ep[i].name),
+                                    "done", json_true());
+        if (it->dirty && state_save(q.cfg->outbox, it->id, it->rec, &st) < 0)
+            log_warn("event %s: %s", it->id, st.text);
+        if (wake < q.next_scan)
+            q.next_scan = wake;
+        q.waiting++;
+    }
+    json_decref(it->rec);
+    free(it->body);
+    free(it);
+}
+
+/*
+ * quarantine - an event file that is not JSON (not lda's: lda writes
+ * whole events only) goes to dead/ as it is, for a person to look at
+ */
+static void quarantine(const char *id)
+{
+    char from[4096], to[4096], name[QUEUE_ID_MAX + 16];
+
+    snprintf(name, sizeof(name), "%s%s", id, OUTBOX_SUFFIX);
+    state_path(from, sizeof(from), q.cfg->outbox, "new", name, NULL);
+    state_path(to, sizeof(to), q.cfg->outbox, "dead", NULL, NULL);
+    (void)mkdir(to, 0700);
+    snprintf(name, sizeof(name), "invalid-%s%s", id, OUTBOX_SUFFIX);
+    state_path(to, sizeof(to), q.cfg->outbox, "dead", name, NULL);
+    if (rename(from, to) < 0)
+        log_error("event %s: not JSON, and not moved aside: rename '%s': %m",
+                  id, from);
+    else
+        log_error("event %s: not JSON: moved to '%s'", id, to);
+}
+
+static long long delay(int n);
+
+/* admit - take an event into memory, or settle it at once */
+static void admit(const char *id)
+{
+    struct item *it;
+    json_t *ev, *e, *data;
+    const char *rcpt, *at;
+    long long now = now_ms();
+    int i, need = 0;
+    size_t len;
+    char *body;
+
+    if (held(id) || (body = read_event(id, &len)) == NULL)
+        return;
+    it = calloc(1, sizeof(*it) + (size_t)q.cfg->nep * sizeof(struct slot));
+    if (it == NULL) {
+        free(body);
+        q.w.rescan = 1;
+        return;
+    }
+    snprintf(it->id, sizeof(it->id), "%s", id);
+    it->body = body;
+    it->len = len;
+    if ((ev = json_loadb(body, len, 0, NULL)) == NULL) {
+        quarantine(id);
+        free(body);
+        free(it);
+        return;
+    }
+    it->rec = state_load(q.cfg->outbox, id);
+    data = json_object_get(ev, "data");
+    rcpt = field(data, "recipient");
+    at = strrchr(rcpt, '@');
+    for (i = 0; i < q.cfg->nep; i++) {
+        struct endpoint *ep = &q.cfg->ep[i];
+        struct slot *s = &it->slot[i];
+
+        s->wanted = endpoint_wants(ep, field(ev, "type"), at ? at + 1 : "",
+                                   field(data, "user"),
+                                   field(data, "folder"));
+        if (!s->wanted)
+            continue;
+        e = it->rec ? json_object_get(json_object_get(it->rec, "endpoints"),
+                                      ep->name) : NULL;
+        s->done = json_is_true(json_object_get(e, "done"));
+        s->attempts = (int)json_integer_value(json_object_get(e,
+                                                              "attempts"));
+        s->next = json_integer_value(json_object_get(e, "next"));
+        if (s->done)
+            continue;
+        if (e == NULL && q.cfg->retry[0] > 0) {
+            /* Attempt 1 waits its delay too: remember when it is due. */
+            s->next = now + delay(0);
+            it->dirty = 1;
+        }
+        if (still_disabled(ep)) {
+            it->dirty = 1;
+            bury(it, i, "endpoint disabled (HTTP 410 Gone)");
+        } else if (s->next <= now) {
+            s->state = S_NEED;
+            need++;
+        }
+    }
+    json_decref(ev);
+    if (need == 0) {
+        settle(it);
+        return;
+    }
+    *q.tail = it;
+    q.tail = &it->next;
+    q.held++;
+}
+
+/* delay - ms before attempt n+1 after n failed: the schedule, jittered */
+static long long delay(int n)
+{
+    long long d = (long long)q.cfg->retry[n] * 1000;
+    long long j = d * q.cfg->jitter / 100;
+
+    return j > 0 ? d - j + random() % (2 * j + 1) : d;
+}
+
+/* notifier_done - an attempt ended: record it, decide what comes next */
+void notifier_done(struct job *j)
+{
+    struct item *it = j->owner;
+    int i = (int)(j->ep - q.cfg->ep);
+    struct slot *s = &it->slot[i];
+    struct attempt *r = &j->res;
+    struct status st;
+    long long ra, wait;
+
+    s->state = S_ENDED;
+    it->running--;
+    j->ep->inflight--;
+    s->attempts++;
+    if (r->outcome != ATT_OK || it->rec) {
+        it->dirty = 1;
+        state_log(state_endpoint(record(it), j->ep->name), s->attempts,
+                  r->status, r->error, r->reply);
+    }
+    switch (r->outcome) {
+    case ATT_OK:
+        s->done = 1;
+        q.sent++;
+        log_info("event %s to %s: sent, attempt %d (%ld)", it->id,
+                 j->ep->name, s->attempts, r->status);
+        return;
+    case ATT_RETRY:
+        q.failed++;
+        if (s->attempts >= q.cfg->nretry) {
+            bury(it, i, r->error);
+            return;
+        }
+        /* Retry-After can ask for more time, never for less. */
+        ra = r->retry_after > 86400 ? 86400000LL : r->retry_after * 1000LL;
+        wait = delay(s->attempts);
+        s->next = now_ms() + (ra > wait ? ra : wait);
+        log_warn("event %s to %s: attempt %d failed: %s; next in %llds",
+                 it->id, j->ep->name, s->attempts, r->error,
+                 (s->next - now_ms() + 999) / 1000);
+        return;
+    case ATT_FAIL:
+        q.failed++;
+        bury(it, i, r->error);
+        return;
+    case ATT_GONE:
+        q.failed++;
+        if (!j->ep->disabled) {
+            j->ep->disabled = 1;
+            log_error("endpoint %s disabled: %s; its events go to dead/ "
+                      "until 'lda-notifyd enable %s'", j->ep->name,
+                      r->error, j->ep->name);
+            if (state_disable(q.cfg->outbox, j->ep->name, r->error, &st) < 0)
+                log_error("endpoint %s: %s", j->ep->name, st.text);
+        }
+        bury(it, i, r->error);
+        return;
+    }
+}
+
+/* dispatch - start what endpoints have room for; settle finished events */
+static void dispatch(void)
+{
+    struct item *it, **pp;
+    int i;
+
+    for (pp = &q.head; (it = *pp) != NULL;) {
+        for (i = 0; i < q.cfg->nep; i++) {
+            struct endpoint *ep = &q.cfg->ep[i];
+            struct slot *s = &it->slot[i];
+
+            if (s->state != S_NEED)
+                continue;
+            if (still_disabled(ep)) {
+                s->state = S_ENDED;
+                it->dirty = 1;
+                bury(it, i, "endpoint disabled (HTTP 410 Gone)");
+                continue;
+            }
+            if (ep->inflight >= ep->concurrency || stopping())
+                continue;
+            s->state = S_RUNNING;
+            memset(&s->job, 0, sizeof(s->job));
+            s->job.ep = ep;
+            snprintf(s->job.id, sizeof(s->job.id), "%s", it->id);
+            s->job.body = it->body;
+            s->job.len = it->len;
+            s->job.owner = it;
+            s->job.res.retry_after = -1;
+            ep->inflight++;
+            it->running++;
+            ep->ops->start(ep, &s->job);
+        }
+        for (i = 0; i < q.cfg->nep; i++)
+            if (it->slot[i].state == S_NEED || it->slot[i].state == S_RUNNING)
+                break;
+        if (i < q.cfg->nep && !(stopping() && it->running == 0)) {
+            pp = &it->next;
+            continue;
+        }
+        *pp = it->next;
+        if (q.tail == &it->next)
+            q.tail = pp;
+        q.held--;
+        settle(it);
+    }
+}
+
+/*
+ * scan_due - when the next scan for retries may begin: when the first
+ * retry falls due, but after a pause ten times as long as the last scan
+ * took (from 1 s to a minute), so that a long queue of waiting events
+ * is not read over and over while an endpoint is down
+ */
+static long long scan_due(void)
+{
+    long long gap = q.w.scan_took * 10;
+
+    gap = gap < 1000 ? 1000 : gap > QUEUE_IDLE_MS ? QUEUE_IDLE_MS : gap;
+    if (q.next_scan == LLONG_MAX || q.next_scan < q.w.scan_start + gap)
+        return q.next_scan == LLONG_MAX ? q.w.scan_start + QUEUE_IDLE_MS
+            : q.w.scan_start + gap;
+    return q.next_scan;
+}
+
+/* on_signals - TERM and INT stop, HUP reloads (read from the signalfd) */
+static void on_signals(void)
+{
+    struct signalfd_siginfo si;
+
+    while (read(q.sig, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+        if (si.ssi_signo == SIGHUP)
+            queue_reload = 1;
+        else
+            queue_stop = 1;
+    }
+}
+
+/* wait_for_work - poll the outbox and every driver's descriptors */
+static void wait_for_work(void)
+{
+    static struct pollfd pfd[QUEUE_MAX_FDS];
+    int first[256], count[256], n, i;
+    long timeout = QUEUE_IDLE_MS;
+    long long now = now_ms(), due = scan_due();
+
+    if (watch_busy(&q.w) && q.held < QUEUE_WINDOW)
+        timeout = 0;            /* more to read right away */
+    else
+        timeout = due <= now ? 0 : due - now < timeout ? (long)(due - now)
+            : timeout;
+    pfd[0] = (struct pollfd){.fd = q.sig, .events = POLLIN};
+    n = 1 + watch_fds(&q.w, pfd + 1);
+    for (i = 0; i < q.cfg->nep && i < 256; i++) {
+        first[i] = n;
+        count[i] = q.cfg->ep[i].ops->pollfds(&q.cfg->ep[i], pfd + n,
+                                             QUEUE_MAX_FDS - n, &timeout);
+        n += count[i];
+    }
+    if (timeout < 0)
+        timeout = 0;
+    if (poll(pfd, (nfds_t)n, (int)timeout) < 0) {
+        if (errno != EINTR)
+            log_warn("poll: %m");
+        for (i = 0; i < n; i++)
+            pfd[i].revents = 0;
+    }
+    if (pfd[0].revents)
+        on_signals();
+    watch_read(&q.w, pfd + 1);
+    for (i = 0; i < q.cfg->nep && i < 256; i++)
+        q.cfg->ep[i].ops->progress(&q.cfg->ep[i], pfd + first[i], count[i]);
+    /* Retries fall due; "replay" and "enable" are seen within a minute. */
+    if (now_ms() >= scan_due())
+        q.w.rescan = 1;
+}
+
+/* feed - take in events while there is room */
+static void feed(void)
+{
+    char id[QUEUE_ID_MAX];
+
+    while (!stopping() && q.held < QUEUE_WINDOW && watch_next(&q.w, id) == 0) {
+        if (q.w.began) {
+            /* A scan sees every waiting event again, and their times. */
+            q.w.began = 0;
+            q.next_scan = LLONG_MAX;
+            q.waiting = 0;
+        }
+        admit(id);
+    }
+}
+
+/* queue_run - serve the outbox until told to stop (or, once, drained) */
+int queue_run(struct notifyd_config *cfg, int once, struct status *st)
+{
+    sigset_t block;
+    int i, rc = 0;
+
+    memset(&q, 0, sizeof(q));
+    q.cfg = cfg;
+    q.tail = &q.head;
+    q.once = once;
+    q.next_scan = LLONG_MAX;
+    q.sig = q.w.ino = q.w.wake = q.w.lock = -1;
+    srandom((unsigned)now_ms() ^ (unsigned)getpid());
+    /*
+     * Signals are read from a descriptor in the loop, so that one that
+     * comes while there is always work (poll never waits) is not left
+     * pending; exec's children get them unblocked again.
+     */
+    sigemptyset(&block);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGHUP);
+    sigprocmask(SIG_BLOCK, &block, NULL);
+    q.sig = signalfd(-1, &block, SFD_NONBLOCK | SFD_CLOEXEC);
+    if (q.sig < 0) {
+        rc = status_errno(st, errno, "signalfd");
+        goto out;
+    }
+    if (watch_open(&q.w, cfg->outbox, once, st) < 0) {
+        rc = -1;
+        goto out;
+    }
+    for (i = 0; i < cfg->nep; i++) {
+        cfg->ep[i].disabled = state_disabled(cfg->outbox, cfg->ep[i].name);
+        if (cfg->ep[i].disabled)
+            log_warn("endpoint %s is disabled (HTTP 410 Gone); "
+                     "'lda-notifyd enable %s' turns it on", cfg->ep[i].name,
+                     cfg->ep[i].name);
+        if (cfg->ep[i].ops->init(&cfg->ep[i], st) < 0) {
+            rc = -1;
+            goto out;
+        }
+    }
+    log_info("serving outbox '%s', %d endpoint%s", cfg->outbox, cfg->nep,
+             cfg->nep == 1 ? "" : "s");
+    for (;;) {
+        feed();
+        dispatch();
+        if (stopping() && q.held == 0)
+            break;
+        if (once && q.held == 0 && !watch_busy(&q.w))
+            break;
+        wait_for_work();
+        if (once)
+            q.w.rescan = 0;     /* one pass: retries are for later runs */
+    }
+    log_info("%s: %ld sent, %ld failed attempts, %ld dead, %ld waiting",
+             once ? "done" : "stopping", q.sent, q.failed, q.dead,
+             q.waiting);
+    if (once && q.waiting)
+        rc = 1;
+out:
+    for (i = 0; i < cfg->nep; i++)
+        if (cfg->ep[i].ops->fini)
+            cfg->ep[i].ops->fini(&cfg->ep[i]);
+    watch_close(&q.w);
+    if (q.sig >= 0)
+        close(q.sig);
+    return rc;
+}
