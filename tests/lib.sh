@@ -13,7 +13,9 @@ TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP_DIR=$(dirname "$TESTS_DIR")
 export LDA TESTS_DIR TOP_DIR
 
-TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/lda-test.XXXXXX")
+# Without a scratch directory every path below would be under /.
+TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/lda-test.XXXXXX") && [ -d "$TEST_TMP" ] ||
+    { echo "Bail out! cannot create a scratch directory in ${TMPDIR:-/tmp}"; exit 1; }
 chmod 755 "$TEST_TMP"
 export TEST_TMP
 
