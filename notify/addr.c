@@ -35,7 +35,7 @@ struct piece {
     struct buf bare;            /* the text as an addr-spec */
     struct buf angle;           /* between the first < and its > */
     struct buf comment;         /* the first comment outside brackets */
-    int space;                  /* a blank is due before the next phrase char */
+    int space;                  /* a blank is due before the next word */
     int angles;                 /* <...> seen: 0, 1, 2 for more */
     int comments;               /* one was seen outside brackets */
     int at;                     /* an "@" outside quotes, comments, <> */

@@ -392,7 +392,8 @@ static int begin_section(struct parse *p, char *line, struct status *st)
     if (len == 0 || name[len] != '\0' || len >= sizeof(ep->name)
         || name[0] == '.')
         return status_set(st, "4.3.5", "%s: bad endpoint name '%s' "
-                          "(letters, digits, '-', '_', '.', not first)", p->where, name);
+                          "(letters, digits, '-', '_', '.', not first)",
+                          p->where, name);
     for (i = 0; i < cfg->nep; i++)
         if (strcmp(cfg->ep[i].name, name) == 0)
             return status_set(st, "4.3.5", "%s: endpoint '%s' defined twice",

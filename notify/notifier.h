@@ -1,4 +1,4 @@
-/* notifier.h - the notifier interface: one attempt of one event at one endpoint */
+/* notifier.h - the notifier interface: one attempt, one event, one endpoint */
 #ifndef LDA_NOTIFIER_H
 #define LDA_NOTIFIER_H
 
@@ -14,7 +14,7 @@ enum attempt_outcome {
     ATT_OK,                     /* done: never send this event here again */
     ATT_RETRY,                  /* failed: try again on the schedule */
     ATT_FAIL,                   /* failed for good: dead letter now */
-    ATT_GONE                    /* the endpoint is gone (HTTP 410): disable it */
+    ATT_GONE                    /* endpoint gone (HTTP 410): disable it */
 };
 
 #define ATT_REPLY_MAX 512       /* bytes of the answer kept in the log */

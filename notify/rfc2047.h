@@ -1,4 +1,4 @@
-/* rfc2047.h - header text to UTF-8: encoded words decoded, bad bytes replaced */
+/* rfc2047.h - header text to UTF-8: encoded words decoded, bad bytes out */
 #ifndef LDA_RFC2047_H
 #define LDA_RFC2047_H
 

@@ -13,9 +13,9 @@
  * off (an error or a timeout part way) the connection is dropped and
  * the next job gets a new one.  A connection that died while idle
  * (end of file seen while polled, or EPIPE on the first write of a
- * line) is replaced without failing the job.  Writes use MSG_NOSIGNAL: a gone listener is EPIPE, not SIGPIPE.
- * As in exec.c, finished jobs reach notifier_done() only at the end of
- * progress().
+ * line) is replaced without failing the job.  Writes use MSG_NOSIGNAL:
+ * a gone listener is EPIPE, not SIGPIPE.  As in exec.c, finished jobs
+ * reach notifier_done() only at the end of progress().
  */
 #include <errno.h>
 #include <stdio.h>

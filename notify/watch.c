@@ -215,7 +215,8 @@ int watch_open(struct watch *w, const char *outbox, int once,
 /* drain_ino - names from inotify; an overflow means a scan */
 static void drain_ino(struct watch *w)
 {
-    char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
+    char buf[16384]
+        __attribute__((aligned(__alignof__(struct inotify_event))));
     const struct inotify_event *e;
     ssize_t n;
     char *p;
