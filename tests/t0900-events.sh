@@ -400,7 +400,7 @@ put_away
 
 # --- lda links neither libcurl nor OpenSSL -------------------------------------
 LDD=$(ldd "$LDA" 2>&1)
-like "$LDD" 'libjansson' "ldd lists lda's libraries (jansson)"
+like "$LDD" 'libc\.so' "ldd lists lda's libraries (libc)"
 is "$(printf '%s\n' "$LDD" | grep -Ec 'libcurl|libssl|libcrypto\.')" 0 \
     "lda links neither libcurl nor libssl/libcrypto"
 
