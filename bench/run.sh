@@ -30,6 +30,12 @@
 # it is installed, against a second ganesha that logs every NFSv4
 # COMPOUND: the NFS requests per delivery and lda's requests in order.
 #
+# Last (BENCH_EVENTS=0 skips it), bench/events.sh with LDA and the
+# lda-notifyd next to it (or NOTIFYD): lda with events on and off, and
+# lda-notifyd's webhook throughput, latency and memory while draining a
+# backlog (see that file).  Its Markdown is appended to BENCH_MD, and a
+# non-zero exit status of it is this script's.
+#
 # Timing and RSS come from bench/runner.c (fork, execve, wait4), not from
 # a shell.  As root the agents run as the system user BENCH_USER (default
 # ldabench, created with useradd -r when missing); otherwise as the caller.
@@ -46,7 +52,9 @@
 # tables there, CC and CFLAGS (default cc, -O2) for floor and runner,
 # MAILDROP, MAILDIRMAKE, DOVECOT_LDA for the other agents' paths;
 # BENCH_NFS (default 1), BENCH_NFS_N, BENCH_NFS_SIZES (default
-# "4096 65536"), GANESHA (default /usr/bin/ganesha.nfsd) for the NFS part.
+# "4096 65536"), GANESHA (default /usr/bin/ganesha.nfsd) for the NFS part;
+# BENCH_EVENTS (default 1), NOTIFYD and those of bench/events.sh for the
+# events part.
 
 if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
 set -u -o pipefail
@@ -58,6 +66,7 @@ TOP=$(dirname "$BENCH_DIR")
 . "$TOP/tests/services/ganesha.sh"
 
 die() { echo "bench: $*" >&2; exit 2; }
+. "$BENCH_DIR/lib.sh"
 fail() { echo "bench: FAILED: $*" >&2; FAILED=1; exit 1; }
 
 LDA_BIN=${1:-${LDA:-$TOP/build/lda}}
@@ -145,18 +154,7 @@ nfs_stop() {
 trap 'cleanup' EXIT
 trap 'FAILED=1; exit 1' INT TERM HUP
 
-if [ "$(id -u)" = 0 ]; then
-    RUN_USER=${BENCH_USER:-ldabench}
-    if ! id "$RUN_USER" >/dev/null 2>&1; then
-        useradd -r -M -d /nonexistent -s /usr/sbin/nologin \
-            -c "lda benchmark" "$RUN_USER" || die "cannot create user $RUN_USER"
-    fi
-    [ "$(id -u "$RUN_USER")" != 0 ] || die "BENCH_USER must not be root"
-    USER_OPT="-u $RUN_USER"
-else
-    RUN_USER=$(id -un)
-    USER_OPT=
-fi
+bench_user
 
 mkdir -p "$S/bin" "$S/log" "$S/home" "$S/msg" || die "cannot populate $S"
 
@@ -693,4 +691,16 @@ cat "$MD"
 if [ -n "${BENCH_MD:-}" ]; then cp "$MD" "$BENCH_MD"; fi
 echo
 echo "bench: done in $(( $(date +%s) - T0 )) s (load average $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null) at the end); every agent delivered every message"
+
+# --- events: bench/events.sh, its own scratch directory and report ------------
+if [ "${BENCH_EVENTS:-1}" != 0 ]; then
+    echo
+    rc=0
+    BENCH_MD=$S/events.md bash "$BENCH_DIR/events.sh" "$LDA_BIN" \
+        "${NOTIFYD:-$(dirname "$LDA_BIN")/lda-notifyd}" || rc=$?
+    if [ -n "${BENCH_MD:-}" ] && [ -s "$S/events.md" ]; then
+        { echo; cat "$S/events.md"; } >> "$BENCH_MD"
+    fi
+    [ "$rc" = 0 ] || exit "$rc"
+fi
 exit 0
