@@ -31,7 +31,8 @@ static int local_open(struct backend *b, const struct location *loc,
 {
     (void)b;
     (void)conf;
-    if (loc->path[0] != '/' || base[0] != '/')
+    /* loc->path is the template ("~/Maildir/" too); base is expanded. */
+    if (base[0] != '/')
         return status_set(st, "4.3.5", "maildir '%s' is not an absolute "
                           "path", loc->path);
     return 0;

@@ -139,6 +139,16 @@ for s in '' '<>' 'MAILER-DAEMON'; do
         "sender '$s' is the null sender"
 done
 
+# The default maildir, ~/Maildir/: the delivering account's home.
+mkdir -p "$TEST_TMP/home"
+[ -n "$LDA_USER" ] && chown "$LDA_USER" "$TEST_TMP/home"
+: > "$TEST_TMP/empty.conf"
+OUT=$(sample_msg | as_user env HOME="$TEST_TMP/home" "$LDA" \
+      -c "$TEST_TMP/empty.conf" -d home@example.com 2>&1)
+RC=$?
+is "$RC" 0 "the default maildir ~/Maildir/ is the home's"
+is "$(count_files "$TEST_TMP/home/Maildir/new")" 1 "... one message there"
+
 # Timeout: stdin that never ends gives 75 well within the limit.
 mkfifo "$TEST_TMP/fifo"
 ( exec 3>"$TEST_TMP/fifo"; sleep 8 ) &
