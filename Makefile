@@ -65,12 +65,13 @@ NOTIFYD = notify/registry.c notify/endpoint.c notify/secrets.c \
           notify/unixsock.c notify/watch.c notify/cmd.c
 NOTIFYD_OBJ = $(NOTIFYD:%.c=$(B)/obj/%.o)
 LDA = lda/config.c lda/recipient.c lda/template.c lda/message.c \
-      lda/header.c lda/log.c lda/privs.c lda/deliver.c
+      lda/header.c lda/log.c lda/privs.c lda/userdb.c lda/userdb_passwd.c \
+      lda/userdb_tcp.c lda/deliver.c
 LIB_SRC = $(UTIL) $(STORE) $(NOTIFY) $(LDA)
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/obj/%.o)
 
 UNIT = config recipient template message header mdname quota backend \
-       rfc2047 addr event
+       rfc2047 addr event userdb_passwd userdb_tcp
 UNIT_BIN = $(UNIT:%=$(B)/tests/unit/test_%)
 # Unit tests of the daemon's parts.
 UNITD = sign endpoint
@@ -80,7 +81,7 @@ EVENT_LIBS = $(shell $(PKG_CONFIG) --libs jansson uuid 2>/dev/null || \
                echo -ljansson -luuid)
 # lda takes jansson and libuuid from their static archives: loading two
 # more shared libraries cost each delivery about 85 us (some 7%), and
-# one process starts per message.  lda only writes JSON with them.
+# one process starts per message.
 LDA_LIBS = -Wl,-Bstatic $(EVENT_LIBS) -Wl,-Bdynamic
 NOTIFYD_LIBS = $(EVENT_LIBS) $(shell $(PKG_CONFIG) --libs libcurl libcrypto \
                  2>/dev/null || echo -lcurl -lcrypto)

@@ -46,6 +46,8 @@ static const struct setting settings[] = {
     {"nfs_timeout", NUM(T_TIME, nfs_timeout), "5s"},
     {"hostname", STR(hostname), ""},
     {"outbox", STR(outbox), ""},
+    {"userdb", STR(userdb), "static"},
+    {"userdb_timeout", NUM(T_TIME, userdb_timeout), "5s"},
 };
 
 /* parse_uint - decimal with an optional unit suffix from units */
@@ -97,11 +99,18 @@ static int parse_percents(struct config *cfg, const char *v)
     return 0;
 }
 
+/* config_size - a size as the settings take it: "1G", "512K", "1000" */
+int config_size(const char *v, uint64_t *out)
+{
+    static const uint64_t mult[] = {1024ULL, 1024ULL * 1024,
+        1024ULL * 1024 * 1024, 1024ULL * 1024 * 1024 * 1024};
+
+    return parse_uint(v, "KMGT", mult, out);
+}
+
 /* apply - store one value; -1 when it does not parse */
 static int apply(struct config *cfg, const struct setting *s, const char *v)
 {
-    static const uint64_t size_mult[] = {1024ULL, 1024ULL * 1024,
-        1024ULL * 1024 * 1024, 1024ULL * 1024 * 1024 * 1024};
     static const uint64_t time_mult[] = {1, 60, 3600, 86400};
     char *field = (char *)cfg + s->off;
     uint64_t n;
@@ -123,7 +132,7 @@ static int apply(struct config *cfg, const struct setting *s, const char *v)
             return -1;
         return 0;
     case T_SIZE:
-        if (parse_uint(v, "KMGT", size_mult, &n) < 0)
+        if (config_size(v, &n) < 0)
             return -1;
         *(uint64_t *)field = n;
         return 0;

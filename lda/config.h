@@ -27,6 +27,8 @@ struct config {
     uint64_t nfs_timeout;
     char hostname[64];
     char outbox[1024];
+    char userdb[1024];
+    uint64_t userdb_timeout;
 };
 
 void config_defaults(struct config *cfg);
@@ -36,6 +38,7 @@ int config_override(struct config *cfg, const char *kv, struct status *st);
 int config_load(struct config *cfg, const char *path, int must_exist,
                 struct status *st);
 char *config_trim(char *s);
+int config_size(const char *v, uint64_t *out);
 int config_split(char *line, char **key, char **value);
 
 #endif

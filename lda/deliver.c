@@ -1,7 +1,9 @@
 /*
  * deliver.c - one delivery, from options to exit code
  *
- * Order of work: settings, recipient, account, then the message is
+ * Order of work: settings, recipient, account (userdb.c, looked up
+ * before root is given up: an account file may be root's), then the
+ * message is
  * streamed once from standard input into tmp/: the leading "From "
  * line dropped, CRLF made LF, Return-Path and Delivered-To put on top
  * unless the MTA already did, the header section scanned for a mail
@@ -34,6 +36,7 @@
 #include "privs.h"
 #include "recipient.h"
 #include "template.h"
+#include "userdb.h"
 
 #define BLOCK 65536
 #define HARD_EXIT_GRACE 10      /* seconds after the timeout */
@@ -42,6 +45,7 @@ struct ctx {
     const struct options *o;
     struct config cfg;
     struct recipient rcpt;
+    struct account acct;
     char sender[1024];
     int sender_known;
     struct location loc;
@@ -114,6 +118,31 @@ static void set_sender(struct ctx *c, const char *s)
     c->sender_known = 1;
 }
 
+/*
+ * account - look the recipient up, become its owner; what the account
+ * does not say (Maildir, owner, quota) the settings do
+ */
+static int account(struct ctx *c, char *home, size_t cap, struct status *st)
+{
+    struct account *a = &c->acct;
+
+    if (userdb_lookup(&c->cfg, &c->rcpt, a, st) < 0)
+        return -1;
+    log_verbose("account '%s' from userdb '%s'%s%s", a->name, c->cfg.userdb,
+                a->maildir[0] ? ", maildir " : "", a->maildir);
+    if (a->quota_set) {
+        c->cfg.quota = a->quota;
+        c->cfg.quota_messages = a->quota_messages;
+    }
+    if ((a->uid != USERDB_NO_ID
+         ? privs_account(a->uid, a->gid, c->cfg.group, a->name, home, cap, st)
+         : privs_drop(c->cfg.user, c->cfg.group, home, cap, st)) < 0)
+        return -1;
+    if (a->home[0])
+        snprintf(home, cap, "%s", a->home);
+    return 0;
+}
+
 /* setup - settings, recipient, account, paths */
 static int setup(struct ctx *c, struct status *st)
 {
@@ -144,12 +173,13 @@ static int setup(struct ctx *c, struct status *st)
     log_verbose("recipient '%s': local part '%s', extension '%s', domain "
                 "'%s'", c->rcpt.address, c->rcpt.local, c->rcpt.ext,
                 c->rcpt.domain);
-    if (privs_drop(c->cfg.user, c->cfg.group, home, sizeof(home), st) < 0)
+    if (account(c, home, sizeof(home), st) < 0)
         return -1;
     log_verbose("delivering as uid %ld gid %ld", (long)getuid(),
                 (long)getgid());
     umask(077);
-    if (backend_locate(c->cfg.maildir, &c->loc, st) < 0
+    if (backend_locate(c->acct.maildir[0] ? c->acct.maildir : c->cfg.maildir,
+                       &c->loc, st) < 0
         || template_expand(c->loc.path, &c->rcpt, home, c->root,
                            sizeof(c->root), c->base, sizeof(c->base), st) < 0)
         return -1;

@@ -2,11 +2,13 @@
  * privs.c - become the delivery account
  *
  * lda never writes a file as root.  Started as root (by hand, or by a
- * pipe(8) entry run as root), it takes the uid and gid of the "user"
- * and "group" settings and drops every supplementary group before it
- * touches a Maildir; uid and gid 0 are refused.  Started as anyone
- * else, it delivers as itself (pipe(8) user= has already chosen).
- * All failures here are configuration problems: 4.3.5, retried.
+ * pipe(8) entry run as root), it takes the uid and gid of the account
+ * (from the userdb, or the "user" and "group" settings) and drops every
+ * supplementary group before it touches a Maildir; uid and gid 0 are
+ * refused.  Started as anyone else, it delivers as itself (pipe(8)
+ * user= has already chosen), and an account that names another uid
+ * cannot be served.  All failures here are configuration problems:
+ * 4.3.5, retried.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -18,6 +20,53 @@
 #include <unistd.h>
 
 #include "privs.h"
+
+/* become - drop to uid and gid for good, and check that it held */
+static int become(uid_t uid, gid_t gid, const char *who, struct status *st)
+{
+    if (setgroups(0, NULL) < 0 || setgid(gid) < 0 || setuid(uid) < 0)
+        return status_errno(st, errno, "become user '%s'", who);
+    if (setuid(0) == 0)
+        return status_set(st, "4.3.0", "could not drop root privileges");
+    return 0;
+}
+
+/*
+ * privs_account - switch to the uid and gid a userdb gave for account
+ * who; gid < 0 takes the "group" setting or the uid's own group.  home
+ * gets the uid's home directory when there is one.
+ */
+int privs_account(long uid, long gid, const char *group, const char *who,
+                  char *home, size_t cap, struct status *st)
+{
+    struct passwd *pw = getpwuid((uid_t)uid);
+    struct group *gr;
+
+    snprintf(home, cap, "%s", pw ? pw->pw_dir : "");
+    if (geteuid() != 0) {
+        if ((long)getuid() == uid)
+            return 0;
+        return status_set(st, "4.3.5", "user '%s' is uid %ld, but lda runs "
+                          "as uid %ld and cannot switch: run it as root or "
+                          "as that uid", who, uid, (long)getuid());
+    }
+    if (gid < 0 && *group) {
+        errno = 0;
+        if ((gr = getgrnam(group)) == NULL)
+            return status_set(st, "4.3.5", "group '%s': %s", group, errno
+                              ? strerror(errno) : "no such group");
+        gid = (long)gr->gr_gid;
+    }
+    if (gid < 0 && pw)
+        gid = (long)pw->pw_gid;
+    if (gid < 0)
+        return status_set(st, "4.3.5", "user '%s': no gid (uid %ld has no "
+                          "passwd entry and 'group' is not set)", who, uid);
+    if (uid == 0 || gid == 0)
+        return status_set(st, "4.3.5", "user '%s': uid or gid 0: refusing "
+                          "to deliver as root", who);
+    return become((uid_t)uid, (gid_t)gid, who, st);
+}
 
 /* privs_drop - switch to the delivery account; home gets its home */
 int privs_drop(const char *user, const char *group, char *home, size_t cap,
@@ -53,9 +102,5 @@ int privs_drop(const char *user, const char *group, char *home, size_t cap,
         return status_set(st, "4.3.5", "user '%s' or its group is root: "
                           "refusing to deliver as root", user);
     snprintf(home, cap, "%s", pw->pw_dir);
-    if (setgroups(0, NULL) < 0 || setgid(gid) < 0 || setuid(pw->pw_uid) < 0)
-        return status_errno(st, errno, "become user '%s'", user);
-    if (setuid(0) == 0)
-        return status_set(st, "4.3.0", "could not drop root privileges");
-    return 0;
+    return become(pw->pw_uid, gid, user, st);
 }

@@ -8,5 +8,7 @@
 
 int privs_drop(const char *user, const char *group, char *home, size_t cap,
                struct status *st);
+int privs_account(long uid, long gid, const char *group, const char *who,
+                  char *home, size_t cap, struct status *st);
 
 #endif

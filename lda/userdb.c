@@ -1,0 +1,62 @@
+/*
+ * userdb.c - the account of a recipient: where its mail goes, as whom
+ *
+ * The "userdb" setting names a driver and its argument, as Dovecot's
+ * userdb and Postfix's lookup tables do: "static" (the maildir, user,
+ * group and quota settings, the same for everyone), "passwd-file:PATH"
+ * (Dovecot's passwd-file, userdb_passwd.c) or "tcp:HOST:PORT" (a
+ * Postfix tcp_table(5) service, userdb_tcp.c).  One lookup is made per
+ * delivery; whatever it leaves unset falls back to the settings.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "userdb.h"
+
+static const struct userdb_ops *const drivers[] = {
+    &userdb_static_ops,
+    &userdb_passwd_ops,
+    &userdb_tcp_ops,
+};
+
+#define NDRIVERS (sizeof(drivers) / sizeof(drivers[0]))
+
+/* static_lookup - every recipient exists; the settings say the rest */
+static int static_lookup(const char *arg, const struct config *cfg,
+                         const struct recipient *r, struct account *a,
+                         struct status *st)
+{
+    (void)cfg;
+    if (*arg)
+        return status_set(st, "4.3.5", "userdb 'static' takes no "
+                          "argument: '%s'", arg);
+    snprintf(a->name, sizeof(a->name), "%s", r->user);
+    return 0;
+}
+
+const struct userdb_ops userdb_static_ops = {
+    .name = "static",
+    .lookup = static_lookup,
+};
+
+/* userdb_lookup - the account of r through the configured driver */
+int userdb_lookup(const struct config *cfg, const struct recipient *r,
+                  struct account *a, struct status *st)
+{
+    const char *colon = strchr(cfg->userdb, ':');
+    size_t len = colon ? (size_t)(colon - cfg->userdb) : strlen(cfg->userdb);
+    char names[128];
+    size_t i, o = 0;
+
+    memset(a, 0, sizeof(*a));
+    a->uid = a->gid = USERDB_NO_ID;
+    for (i = 0; i < NDRIVERS; i++)
+        if (strlen(drivers[i]->name) == len
+            && strncmp(drivers[i]->name, cfg->userdb, len) == 0)
+            return drivers[i]->lookup(colon ? colon + 1 : "", cfg, r, a, st);
+    for (i = 0; i < NDRIVERS; i++)
+        o += (size_t)snprintf(names + o, sizeof(names) - o, "%s%s",
+                              i ? ", " : "", drivers[i]->name);
+    return status_set(st, "4.3.5", "userdb '%s': unknown driver (%s)",
+                      cfg->userdb, names);
+}
