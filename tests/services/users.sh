@@ -20,3 +20,15 @@ ensure_user() {
     USER_UID=$(id -u "$name")
     USER_GID=$(id -g "$name")
 }
+
+# two_test_users - the system users ldatest1 and ldatest2 (made when
+# missing), with distinct uids and gids: U1 G1 U2 G2; skips the script
+# when that cannot be
+two_test_users() {
+    ensure_user ldatest1 || skip_all "cannot create test user ldatest1"
+    U1=$USER_UID G1=$USER_GID
+    ensure_user ldatest2 || skip_all "cannot create test user ldatest2"
+    U2=$USER_UID G2=$USER_GID
+    [ "$U1" != "$U2" ] && [ "$G1" != "$G2" ] ||
+        skip_all "ldatest1 and ldatest2 share a uid or gid"
+}
