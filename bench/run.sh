@@ -36,6 +36,9 @@
 # backlog (see that file).  Its Markdown is appended to BENCH_MD, and a
 # non-zero exit status of it is this script's.
 #
+# Then (BENCH_USERDB=0 skips it) bench/userdb.sh: lda with userdb =
+# static against a lookup in a passwd-file of 100,000 users.
+#
 # Timing and RSS come from bench/runner.c (fork, execve, wait4), not from
 # a shell.  As root the agents run as the system user BENCH_USER (default
 # ldabench, created with useradd -r when missing); otherwise as the caller.
@@ -702,5 +705,11 @@ if [ "${BENCH_EVENTS:-1}" != 0 ]; then
         { echo; cat "$S/events.md"; } >> "$BENCH_MD"
     fi
     [ "$rc" = 0 ] || exit "$rc"
+fi
+
+# --- accounts: bench/userdb.sh, a lookup in a 100,000-user passwd-file ---------
+if [ "${BENCH_USERDB:-1}" != 0 ]; then
+    echo
+    bash "$BENCH_DIR/userdb.sh" "$LDA_BIN" || exit $?
 fi
 exit 0
