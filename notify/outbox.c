@@ -37,8 +37,12 @@ static int sub(char *out, size_t cap, const char *dir, const char *a,
     return n < 0 || (size_t)n >= cap ? -1 : 0;
 }
 
-/* make_dirs - tmp/ and new/ under an existing outbox, moded like it */
-static int make_dirs(const char *dir, struct status *st)
+/*
+ * outbox_dirs - tmp/ and new/ under an existing outbox, made like it:
+ * its permission bits (not the umask's 0700: other accounts may deliver
+ * here too) and, when root makes them, its owner and group
+ */
+int outbox_dirs(const char *dir, struct status *st)
 {
     static const char *const names[] = {"tmp", "new"};
     char path[4096];
@@ -56,7 +60,8 @@ static int make_dirs(const char *dir, struct status *st)
                 continue;
             return status_errno(st, errno, "create '%s'", path);
         }
-        /* Not the umask's 0700: other accounts may deliver here too. */
+        if (chown(path, sb.st_uid, sb.st_gid) < 0 && geteuid() == 0)
+            return status_errno(st, errno, "chown '%s'", path);
         if (chmod(path, sb.st_mode & 07777) < 0)
             return status_errno(st, errno, "chmod '%s'", path);
     }
@@ -105,7 +110,7 @@ static int sync_dir(const char *path, struct status *st)
 
 /*
  * put_unnamed - the O_TMPFILE way; 1 when the filesystem has none (the
- * caller falls back), 0 done, -1 failed
+ * caller falls back), 2 when new/ is missing, 0 done, -1 failed
  */
 static int put_unnamed(const char *newdir, const char *final,
                        const char *json, size_t len, struct status *st)
@@ -113,6 +118,8 @@ static int put_unnamed(const char *newdir, const char *final,
     char proc[64];
     int fd = open(newdir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
 
+    if (fd < 0 && errno == ENOENT)
+        return 2;
     if (fd < 0)
         return errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL
             ? 1 : status_errno(st, errno, "create in '%s'", newdir);
@@ -169,10 +176,14 @@ int outbox_put(const char *dir, const char *id, const char *json,
     if (sub(newdir, sizeof(newdir), dir, "new", NULL) < 0
         || sub(final, sizeof(final), dir, "new", name) < 0)
         return status_set(st, "4.3.5", "outbox '%s': name too long", dir);
-    if (access(newdir, W_OK) < 0 && errno == ENOENT
-        && make_dirs(dir, st) < 0)
-        return -1;
     rc = put_unnamed(newdir, final, json, len, st);
+    if (rc == 2) {
+        /* The first event: no new/ yet (a missing outbox is said here). */
+        if (outbox_dirs(dir, st) < 0)
+            return -1;
+        if ((rc = put_unnamed(newdir, final, json, len, st)) == 2)
+            return status_errno(st, ENOENT, "create in '%s'", newdir);
+    }
     if (rc == 1)
         rc = put_renamed(dir, newdir, name, final, json, len, st);
     return rc;

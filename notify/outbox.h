@@ -9,6 +9,7 @@
 #define OUTBOX_WAKE "wake"      /* the daemon's datagram socket */
 #define OUTBOX_SUFFIX ".json"
 
+int outbox_dirs(const char *dir, struct status *st);
 int outbox_put(const char *dir, const char *id, const char *json,
                size_t len, struct status *st);
 void outbox_wake(const char *dir, const char *id);

@@ -107,28 +107,6 @@ int watch_busy(const struct watch *w)
     return w->ring_r != w->ring_w || w->scan != NULL || w->rescan;
 }
 
-/* own_dir - create <outbox>/<name> like the outbox (owner, mode) */
-static int own_dir(struct watch *w, const char *name, const struct stat *ob,
-                   struct status *st)
-{
-    char path[4096];
-
-    if (state_path(path, sizeof(path), w->outbox, name, NULL, NULL) < 0)
-        return status_set(st, "4.3.5", "outbox '%s': name too long",
-                          w->outbox);
-    if (mkdir(path, 0700) < 0) {
-        if (errno == EEXIST)
-            return 0;
-        return status_errno(st, errno, "create '%s'", path);
-    }
-    /* lda writes tmp/ and new/ as the accounts it delivers as. */
-    if (chown(path, ob->st_uid, ob->st_gid) < 0 && geteuid() == 0)
-        return status_errno(st, errno, "chown '%s'", path);
-    if (chmod(path, ob->st_mode & 07777) < 0)
-        return status_errno(st, errno, "chmod '%s'", path);
-    return 0;
-}
-
 /*
  * sweep - remove the files in <outbox>/<sub> older than age seconds
  * whose names end in suffix: what a crashed writer left behind
@@ -164,7 +142,6 @@ int watch_open(struct watch *w, const char *outbox, int once,
                struct status *st)
 {
     struct sockaddr_un sa;
-    struct stat ob;
     char path[4096];
 
     memset(w, 0, sizeof(*w));
@@ -172,10 +149,8 @@ int watch_open(struct watch *w, const char *outbox, int once,
     w->once = once;
     w->rescan = 1;
     w->ino = w->wake = w->lock = -1;
-    if (stat(w->outbox, &ob) < 0)
-        return status_errno(st, errno, "outbox '%s'", w->outbox);
-    if (own_dir(w, "tmp", &ob, st) < 0
-        || own_dir(w, "new", &ob, st) < 0)
+    /* lda writes tmp/ and new/ as the accounts it delivers as. */
+    if (outbox_dirs(w->outbox, st) < 0)
         return -1;
     /* Two daemons on one outbox would send everything twice. */
     state_path(path, sizeof(path), w->outbox, "lda-notifyd.lock", NULL,
