@@ -50,6 +50,20 @@ static const struct setting settings[] = {
     {"userdb_timeout", NUM(T_TIME, userdb_timeout), "5s"},
 };
 
+/*
+ * config_decimal - the number v starts with (digits only: no sign, no
+ * blank), end at what follows; -1 when there is none or it overflows.
+ * The daemon's and the userdb's settings are read with it too.
+ */
+int config_decimal(const char *v, unsigned long long *n, char **end)
+{
+    if (!isdigit((unsigned char)*v))
+        return -1;
+    errno = 0;
+    *n = strtoull(v, end, 10);
+    return errno != 0 ? -1 : 0;
+}
+
 /* parse_uint - decimal with an optional unit suffix from units */
 static int parse_uint(const char *v, const char *units,
                       const uint64_t *mult, uint64_t *out)
@@ -58,11 +72,7 @@ static int parse_uint(const char *v, const char *units,
     const char *u;
     unsigned long long n;
 
-    if (!isdigit((unsigned char)*v))
-        return -1;
-    errno = 0;
-    n = strtoull(v, &end, 10);
-    if (errno != 0)
+    if (config_decimal(v, &n, &end) < 0)
         return -1;
     if (*end != '\0') {
         u = strchr(units, toupper((unsigned char)*end));

@@ -39,6 +39,7 @@ int config_load(struct config *cfg, const char *path, int must_exist,
                 struct status *st);
 char *config_trim(char *s);
 int config_size(const char *v, uint64_t *out);
+int config_decimal(const char *v, unsigned long long *n, char **end);
 int config_split(char *line, char **key, char **value);
 
 #endif

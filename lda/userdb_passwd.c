@@ -261,16 +261,14 @@ static int parse_id(const char *v, int group, long *out)
 {
     struct passwd *pwd;
     struct group *grp;
-    unsigned long n;
+    unsigned long long n;
     char *end;
 
     if (*v == '\0')
         return *out = USERDB_NO_ID, 0;
     if (isdigit((unsigned char)*v)) {
-        errno = 0;
-        n = strtoul(v, &end, 10);
-        if (errno != 0 || *end != '\0' || (unsigned long)(uid_t)n != n
-            || (uid_t)n == (uid_t)-1)
+        if (config_decimal(v, &n, &end) < 0 || *end != '\0'
+            || (unsigned long long)(uid_t)n != n || (uid_t)n == (uid_t)-1)
             return -1;
         *out = (long)n;
     } else if (group) {
@@ -297,11 +295,7 @@ static int parse_size(const char *v, uint64_t unit, uint64_t *out)
     unsigned long long n;
     char *end;
 
-    if (!isdigit((unsigned char)*v))
-        return -1;
-    errno = 0;
-    n = strtoull(v, &end, 10);
-    if (errno != 0)
+    if (config_decimal(v, &n, &end) < 0)
         return -1;
     if (*end != '\0') {
         if ((u = strchr(units, toupper((unsigned char)*end))) == NULL)

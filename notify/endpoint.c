@@ -102,11 +102,7 @@ static int parse_ms(const char *v, long max, long *out)
     char *end;
     size_t i;
 
-    if (!isdigit((unsigned char)*v))
-        return -1;
-    errno = 0;
-    n = strtoull(v, &end, 10);
-    if (errno != 0)
+    if (config_decimal(v, &n, &end) < 0)
         return -1;
     for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
         if (strcasecmp(end, units[i].unit) != 0)
@@ -122,16 +118,15 @@ static int parse_ms(const char *v, long max, long *out)
 /* parse_int - a decimal in lo..hi, an optional trailing '%' allowed */
 static int parse_int(const char *v, int lo, int hi, int pct, int *out)
 {
+    unsigned long long n;
     char *end;
-    long n;
 
-    if (!isdigit((unsigned char)*v))
+    if (config_decimal(v, &n, &end) < 0)
         return -1;
-    errno = 0;
-    n = strtol(v, &end, 10);
     if (pct && *end == '%')
         end++;
-    if (errno != 0 || *end != '\0' || n < lo || n > hi)
+    if (*end != '\0' || n < (unsigned long long)lo
+        || n > (unsigned long long)hi)
         return -1;
     *out = (int)n;
     return 0;
