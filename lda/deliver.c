@@ -260,7 +260,8 @@ static void on_header(void *arg, const char *name, const char *value,
 {
     struct ctx *c = arg;
 
-    event_header(&c->eh, name, value);
+    if (c->cfg.outbox[0])
+        event_header(&c->eh, name, value);
     if (!truncated && strcasecmp(name, "Delivered-To") == 0
         && recipient_matches(&c->rcpt, value))
         c->dt_count++;
