@@ -14,9 +14,7 @@
  * the child is a pidfd (pidfd_open(2)) turning readable, after which
  * waitpid() reaps exactly that child; the daemon must not reap
  * children itself (no SIGCHLD set to SIG_IGN, no waitpid(-1)).
- * Finished jobs are handed to notifier_done() only at the end of
- * progress(), never from inside start(): the queue may start the next
- * job from notifier_done() without any recursion.
+ * A finished job is reported at once (notifier.h allows it anywhere).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -54,8 +52,6 @@ struct run {
 
 struct exec_state {
     struct run *runs;
-    struct job *done;           /* finished, linked through job->priv */
-    struct job **done_tail;
 };
 
 /* now_ms - the monotonic clock in milliseconds */
@@ -67,13 +63,13 @@ static long now_ms(void)
     return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* finish - record the outcome; the job is reported at the end of progress */
-static void finish(struct exec_state *s, struct job *j,
-                   enum attempt_outcome o, long status, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+/* finish - record the outcome and report the job */
+static void finish(struct job *j, enum attempt_outcome o, long status,
+                   const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
-static void finish(struct exec_state *s, struct job *j,
-                   enum attempt_outcome o, long status, const char *fmt, ...)
+static void finish(struct job *j, enum attempt_outcome o, long status,
+                   const char *fmt, ...)
 {
     va_list ap;
 
@@ -84,8 +80,7 @@ static void finish(struct exec_state *s, struct job *j,
     vsnprintf(j->res.error, sizeof(j->res.error), fmt, ap);
     va_end(ap);
     j->priv = NULL;
-    *s->done_tail = j;
-    s->done_tail = (struct job **)&j->priv;
+    notifier_done(j);
 }
 
 /* timeout_text - "15s" or "1500ms" */
@@ -268,17 +263,17 @@ static void reap(struct exec_state *s, struct run *r, long timeout_ms)
         return;
     drain(r);
     if (got < 0)
-        finish(s, j, ATT_RETRY, 0, "wait for 'sh -c': %s", strerror(errno));
+        finish(j, ATT_RETRY, 0, "wait for 'sh -c': %s", strerror(errno));
     else if (r->killed) {
         timeout_text(timeout_ms, t, sizeof(t));
-        finish(s, j, ATT_RETRY, 0, "timed out after %s", t);
+        finish(j, ATT_RETRY, 0, "timed out after %s", t);
     } else if (WIFEXITED(wst) && WEXITSTATUS(wst) == 0)
-        finish(s, j, ATT_OK, 0, "%s", "");
+        finish(j, ATT_OK, 0, "%s", "");
     else if (WIFEXITED(wst))
-        finish(s, j, WEXITSTATUS(wst) == EX_TEMPFAIL_ ? ATT_RETRY : ATT_FAIL,
+        finish(j, WEXITSTATUS(wst) == EX_TEMPFAIL_ ? ATT_RETRY : ATT_FAIL,
                WEXITSTATUS(wst), "exit %d", WEXITSTATUS(wst));
     else
-        finish(s, j, ATT_FAIL, 0, "killed by signal %d", WTERMSIG(wst));
+        finish(j, ATT_FAIL, 0, "killed by signal %d", WTERMSIG(wst));
     unlink_run(s, r);
 }
 
@@ -346,7 +341,7 @@ static void exec_start(struct endpoint *ep, struct job *j)
             continue;
         close_run(r);
         free(r);
-        finish(s, j, ATT_RETRY, 0, "pidfd_open: %s", strerror(err));
+        finish(j, ATT_RETRY, 0, "pidfd_open: %s", strerror(err));
         return;
     }
     j->priv = r;
@@ -362,7 +357,7 @@ fail:
         if (outp[i] >= 0)
             close(outp[i]);
     }
-    finish(s, j, ATT_RETRY, 0, "start 'sh -c': %s", strerror(err));
+    finish(j, ATT_RETRY, 0, "start 'sh -c': %s", strerror(err));
 }
 
 /* add - one pollfd, when there is room */
@@ -389,8 +384,6 @@ static int exec_pollfds(struct endpoint *ep, struct pollfd *pfd, int cap,
     long now = now_ms(), left;
     int n = 0, mark;
 
-    if (s->done != NULL)
-        *timeout_ms = 0;
     for (r = s->runs; r; r = r->next) {
         mark = n;
         r->polled = (r->in < 0 || add(pfd, cap, &n, r->in, POLLOUT) == 0)
@@ -408,7 +401,7 @@ static int exec_pollfds(struct endpoint *ep, struct pollfd *pfd, int cap,
 }
 
 /*
- * exec_progress - feed, read, reap and time out; then report.  The
+ * exec_progress - feed, read, reap and time out.  The
  * revents are noted on the runs first, so that nothing that finishing
  * a run changes can confuse the look-up.
  */
@@ -416,7 +409,6 @@ static void exec_progress(struct endpoint *ep, struct pollfd *pfd, int n)
 {
     struct exec_state *s = ep->priv;
     struct run *r, *next;
-    struct job *j, *jn;
     long now;
     int i;
 
@@ -446,15 +438,6 @@ static void exec_progress(struct endpoint *ep, struct pollfd *pfd, int n)
         } else if (!r->killed && now >= r->deadline)
             kill_run(r);
     }
-    /* notifier_done() may start jobs: they land on a fresh list */
-    j = s->done;
-    s->done = NULL;
-    s->done_tail = &s->done;
-    for (; j; j = jn) {
-        jn = j->priv;
-        j->priv = NULL;
-        notifier_done(j);
-    }
 }
 
 /* exec_check - a command to run */
@@ -472,7 +455,6 @@ static int exec_init(struct endpoint *ep, struct status *st)
 
     if (s == NULL)
         return status_errno(st, ENOMEM, "endpoint '%s'", ep->name);
-    s->done_tail = &s->done;
     ep->priv = s;
     return 0;
 }

@@ -30,7 +30,9 @@ struct attempt {
 /*
  * One attempt in flight.  The queue fills ep, id, body and len and
  * keeps them valid until the driver has called notifier_done(job),
- * exactly once, after filling res; that may happen inside start().
+ * exactly once, after filling res; that may happen inside start() or
+ * progress().  notifier_done() only records: it never calls back into
+ * a driver, so a driver may report in the middle of its own loops.
  */
 struct job {
     struct endpoint *ep;

@@ -14,8 +14,8 @@
  * the next job gets a new one.  A connection that died while idle
  * (end of file seen while polled, or EPIPE on the first write of a
  * line) is replaced without failing the job.  Writes use MSG_NOSIGNAL:
- * a gone listener is EPIPE, not SIGPIPE.  As in exec.c, finished jobs
- * reach notifier_done() only at the end of progress().
+ * a gone listener is EPIPE, not SIGPIPE.  A finished job is reported
+ * at once (notifier.h allows it anywhere).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -44,8 +44,6 @@ struct usock {
     int polled;                 /* the fd handed out by pollfds() */
     size_t off;                 /* bytes of the head's line accepted */
     struct pending *head, **tail;
-    struct job *done;           /* finished, linked through job->priv */
-    struct job **done_tail;
 };
 
 /* now_ms - the monotonic clock in milliseconds */
@@ -57,17 +55,15 @@ static long now_ms(void)
     return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* finish - record the outcome; reported at the end of progress() */
-static void finish(struct usock *s, struct job *j, enum attempt_outcome o,
-                   const char *error)
+/* finish - record the outcome and report the job */
+static void finish(struct job *j, enum attempt_outcome o, const char *error)
 {
     j->res.outcome = o;
     j->res.status = 0;
     j->res.retry_after = -1;
     snprintf(j->res.error, sizeof(j->res.error), "%s", error);
     j->priv = NULL;
-    *s->done_tail = j;
-    s->done_tail = (struct job **)&j->priv;
+    notifier_done(j);
 }
 
 /* drop - close the connection */
@@ -98,7 +94,7 @@ static void pop(struct usock *s, struct pending *p, enum attempt_outcome o,
             drop(s);
         s->off = 0;
     }
-    finish(s, p->job, o, error);
+    finish(p->job, o, error);
     free(p);
 }
 
@@ -212,11 +208,11 @@ static void unix_start(struct endpoint *ep, struct job *j)
     memset(&j->res, 0, sizeof(j->res));
     if (memchr(j->body, '\n', j->len) != NULL) {
         /* a line per event: an event with a newline would be two */
-        finish(s, j, ATT_FAIL, "event has a newline");
+        finish(j, ATT_FAIL, "event has a newline");
         return;
     }
     if ((p = calloc(1, sizeof(*p))) == NULL) {
-        finish(s, j, ATT_RETRY, strerror(ENOMEM));
+        finish(j, ATT_RETRY, strerror(ENOMEM));
         return;
     }
     p->job = j;
@@ -237,8 +233,6 @@ static int unix_pollfds(struct endpoint *ep, struct pollfd *pfd, int cap,
     struct pending *p;
     long now = now_ms(), left;
 
-    if (s->done != NULL)
-        *timeout_ms = 0;
     for (p = s->head; p; p = p->next) {
         left = p->deadline > now ? p->deadline - now : 0;
         if (*timeout_ms < 0 || left < *timeout_ms)
@@ -281,7 +275,6 @@ static void unix_progress(struct endpoint *ep, struct pollfd *pfd, int n)
 {
     struct usock *s = ep->priv;
     struct pending *p, *next;
-    struct job *j, *jn;
     socklen_t len = sizeof(int);
     short rev = 0;
     long now;
@@ -318,15 +311,6 @@ static void unix_progress(struct endpoint *ep, struct pollfd *pfd, int n)
         pop(s, p, ATT_RETRY, msg);
     }
     pump(ep, s);
-    /* notifier_done() may start jobs: they land on a fresh list */
-    j = s->done;
-    s->done = NULL;
-    s->done_tail = &s->done;
-    for (; j; j = jn) {
-        jn = j->priv;
-        j->priv = NULL;
-        notifier_done(j);
-    }
 }
 
 /* unix_check - a path that fits a socket address */
@@ -353,7 +337,6 @@ static int unix_init(struct endpoint *ep, struct status *st)
     s->fd = -1;
     s->polled = -1;
     s->tail = &s->head;
-    s->done_tail = &s->done;
     ep->priv = s;
     return 0;
 }
