@@ -169,26 +169,8 @@ $CC $CFLAGS -o "$S/bin/runner" "$BENCH_DIR/runner.c" || die "cannot build runner
 $CC $CFLAGS -o "$S/bin/sink" "$BENCH_DIR/sink.c" || die "cannot build sink"
 
 # --- the message, configurations, secret ---------------------------------------
-hdr="Received: from mx.example.org (mx.example.org [192.0.2.1])
-	by mail.example.com (Postfix) with ESMTPS id 4EVENTS$SIZE
-	for <$RCPT>; Mon, 24 Nov 2025 03:00:00 +0000 (UTC)
-From: Sender <$SENDER>
-To: Bob <$RCPT>
-Subject: benchmark message of $SIZE bytes
-Date: Mon, 24 Nov 2025 03:00:00 +0000
-Message-ID: <events-$SIZE@example.org>
-MIME-Version: 1.0
-Content-Type: text/plain; charset=us-ascii
-Content-Transfer-Encoding: base64
-"
 MSG=$S/msg/$SIZE.eml
-{
-    printf '%s\n' "$hdr"
-    head -c $((SIZE * 3 / 4 + 1024)) /dev/urandom | base64 -w 76 |
-        head -c $((SIZE - ${#hdr} - 2))
-    printf '\n'
-} > "$MSG"
-[ "$(stat -c %s "$MSG")" = "$SIZE" ] || die "cannot make a $SIZE byte message"
+make_msg "$SIZE" "$MSG"
 
 # lda_conf FILE MAILDIR [OUTBOX]
 lda_conf() {
