@@ -18,10 +18,9 @@
  * init() and reused, so that after warm-up an attempt allocates nothing
  * here and goes out on a kept-alive connection.
  *
- * notifier_done() is called from progress() (never from a libcurl
- * callback) after the attempt's handle is free again, so the queue may
- * start() the next attempt from inside it.  fini() drops attempts still
- * in flight without notifier_done().
+ * notifier_done() is called from progress(), never from a libcurl
+ * callback, once the attempt's handle is free again.  fini() drops
+ * attempts still in flight without notifier_done().
  */
 #include <ctype.h>
 #include <errno.h>
@@ -255,7 +254,7 @@ static int reap(struct webhook *w)
         s->job = NULL;
         s->next_free = w->free;
         w->free = s;
-        notifier_done(j);               /* may start() into s again */
+        notifier_done(j);
         n++;
     }
     return n;
