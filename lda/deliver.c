@@ -50,7 +50,8 @@ struct ctx {
     int sender_known;
     struct location loc;
     char root[MD_PATH];
-    char base[MD_PATH];
+    char base[MD_PATH];         /* what a remote driver mounts */
+    char storage[MD_PATH];      /* the storage root: must exist */
     char host[256];
     struct maildir_opts mo;
     struct maildir md;
@@ -61,42 +62,87 @@ struct ctx {
     struct timeval start;
 };
 
-static volatile sig_atomic_t timed_out;
+/* Why the delivery is being cut short: nothing yet, time, a signal. */
+enum { STOP_NONE, STOP_TIMEOUT, STOP_SIGNAL };
+static volatile sig_atomic_t stopping;
+static volatile sig_atomic_t stop_signal;
 static struct maildir *volatile active;
 
 /*
- * on_alarm - the first alarm makes reads fail so the delivery ends
- * through its normal error path; a second one, if a system call hangs
- * past the grace period, ends the process with 75 all the same.
+ * hard_exit - a system call hung past the grace period, or a second
+ * signal came: leave at once with 75, removing a local tmp/ file (a
+ * remote one would need calls that are not async-signal-safe; the
+ * 36-hour tmp/ cleanup takes it)
  */
-static void on_alarm(int sig)
+static void hard_exit(void)
 {
-    static const char msg[] = "4.3.0 delivery timed out\n";
+    static const char late[] = "4.3.0 delivery timed out\n";
+    static const char sig[] = "4.3.0 delivery stopped by a signal\n";
     struct maildir *md = active;
 
-    (void)sig;
-    if (!timed_out) {
-        timed_out = 1;
-        alarm(HARD_EXIT_GRACE);
-        return;
-    }
     if (md && md->state == MD_WRITING && md->b->ops == &backend_local_ops)
         (void)unlink(md->tmp);
-    (void)!write(2, msg, sizeof(msg) - 1);
+    if (stopping == STOP_SIGNAL)
+        (void)!write(2, sig, sizeof(sig) - 1);
+    else
+        (void)!write(2, late, sizeof(late) - 1);
     _exit(EX_TEMPFAIL_);
 }
 
-/* arm_timeout - give up with 75 well before Postfix would bounce */
-static void arm_timeout(unsigned secs)
+/*
+ * on_alarm - the first alarm makes reads fail so the delivery ends
+ * through its normal error path, which removes the tmp/ file; a second
+ * one, if a system call hangs past the grace period, ends the process
+ * with 75 all the same.
+ */
+static void on_alarm(int sig)
+{
+    (void)sig;
+    if (stopping) {
+        hard_exit();
+        return;
+    }
+    stopping = STOP_TIMEOUT;
+    alarm(HARD_EXIT_GRACE);
+}
+
+/*
+ * on_stop - SIGTERM, SIGINT, SIGHUP: end the delivery as a timeout
+ * does (tmp/ file removed, exit 75); a second signal ends it at once
+ */
+static void on_stop(int sig)
+{
+    if (stopping == STOP_SIGNAL) {
+        hard_exit();
+        return;
+    }
+    stop_signal = sig;
+    stopping = STOP_SIGNAL;
+    alarm(HARD_EXIT_GRACE);
+}
+
+/* catch - install handler for sig, without SA_RESTART: reads must see
+ * EINTR */
+static void catch(int sig, void (*handler)(int))
 {
     struct sigaction sa;
 
     memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_alarm;
+    sa.sa_handler = handler;
     sigemptyset(&sa.sa_mask);
-    sa.sa_flags = 0;            /* no SA_RESTART: reads must see EINTR */
-    sigaction(SIGALRM, &sa, NULL);
-    alarm(secs);
+    sa.sa_flags = 0;
+    sigaction(sig, &sa, NULL);
+}
+
+/* stopped - the status of a delivery cut short, or 0 if it was not */
+static int stopped(struct status *st)
+{
+    if (stopping == STOP_TIMEOUT)
+        return status_set(st, "4.3.0", "delivery timed out");
+    if (stopping == STOP_SIGNAL)
+        return status_set(st, "4.3.0", "delivery stopped by signal %d",
+                          (int)stop_signal);
+    return 0;
 }
 
 /* set_sender - the envelope sender; "", "<>", MAILER-DAEMON are null */
@@ -159,7 +205,8 @@ static int setup(struct ctx *c, struct status *st)
     for (i = 0; i < o->noverrides; i++)
         if (config_override(&c->cfg, o->overrides[i], st) < 0)
             return -1;
-    arm_timeout((unsigned)c->cfg.delivery_timeout);
+    /* Give up with 75 well before Postfix would bounce. */
+    alarm((unsigned)c->cfg.delivery_timeout);
     if (o->recipient == NULL || *o->recipient == '\0')
         return status_set(st, "4.3.5", "no recipient: use -d address");
     if (recipient_parse(o->recipient, c->cfg.recipient_delimiter, &c->rcpt,
@@ -183,8 +230,15 @@ static int setup(struct ctx *c, struct status *st)
         || template_expand(c->loc.path, &c->rcpt, home, c->root,
                            sizeof(c->root), c->base, sizeof(c->base), st) < 0)
         return -1;
-    log_verbose("maildir '%s%s' (storage base '%s', %s driver)",
-                c->loc.server, c->root, c->base, c->loc.ops->name);
+    /* Over NFS the fixed part is what is mounted: it is the root. */
+    if (c->loc.ops != &backend_local_ops)
+        snprintf(c->storage, sizeof(c->storage), "%s", c->base);
+    else if (template_storage_root(c->cfg.storage_root, c->loc.path,
+                                   c->root, c->base, c->storage,
+                                   sizeof(c->storage), st) < 0)
+        return -1;
+    log_verbose("maildir '%s%s' (storage root '%s', %s driver)",
+                c->loc.server, c->root, c->storage, c->loc.ops->name);
     /* Unique names must differ between hosts sharing one Maildir. */
     if (c->cfg.hostname[0])
         snprintf(host, sizeof(host), "%s", c->cfg.hostname);
@@ -202,7 +256,8 @@ static int setup(struct ctx *c, struct status *st)
     c->mo.quota_bounce = c->cfg.quota_bounce;
     c->mo.limits.bytes = c->cfg.quota;
     c->mo.limits.messages = c->cfg.quota_messages;
-    c->mo.base = c->base;
+    c->mo.limits.count_trash = c->cfg.quota_count_trash;
+    c->mo.base = c->storage;
     c->mo.host = c->host;
     c->mo.deadline = c->start.tv_sec + (time_t)c->cfg.delivery_timeout;
     return 0;
@@ -313,8 +368,8 @@ static long read_block(struct msgin *in, char *buf, struct status *st)
 {
     long n = msgin_read(in, buf, BLOCK);
 
-    if (n < 0 && timed_out)
-        return status_set(st, "4.3.0", "delivery timed out");
+    if (n < 0 && stopping)
+        return stopped(st);
     if (n < 0)
         return status_errno(st, errno, "read message");
     return n;
@@ -332,7 +387,12 @@ static int store(struct ctx *c, struct status *st)
     int skipping;
     long n;
 
-    msgin_init(&in, 0, &timed_out);
+    /* A closed input is a broken caller, not an empty mail: storing
+     * nothing would acknowledge a message that was lost on the way. */
+    if (c->o->stdin_closed)
+        return status_set(st, "4.3.0", "no message: standard input is "
+                          "closed");
+    msgin_init(&in, 0, &stopping);
     if ((n = read_block(&in, buf, st)) < 0)
         return -1;
     /* A leading mbox "From " line is dropped; it may name the sender. */
@@ -369,10 +429,8 @@ static int store(struct ctx *c, struct status *st)
                    c->rcpt.address);
         goto fail;
     }
-    if (timed_out) {
-        status_set(st, "4.3.0", "delivery timed out");
+    if (stopped(st) < 0)
         goto fail;
-    }
     return maildir_commit(&c->md, st);
 fail:
     maildir_abort(&c->md);
@@ -387,7 +445,7 @@ static void drain(void)
 
     if (isatty(0))
         return;                 /* a person at a terminal, not an MTA */
-    while (!timed_out && ((n = read(0, sink, sizeof(sink))) > 0
+    while (!stopping && ((n = read(0, sink, sizeof(sink))) > 0
                           || (n < 0 && errno == EINTR)))
         ;
 }
@@ -531,6 +589,10 @@ int deliver_run(const struct options *o)
 
     c.o = o;
     gettimeofday(&c.start, NULL);
+    catch(SIGALRM, on_alarm);
+    catch(SIGTERM, on_stop);
+    catch(SIGINT, on_stop);
+    catch(SIGHUP, on_stop);
     log_open("lda", o->verbose, !isatty(2));
     if (o->orig_recipient && *o->orig_recipient) {
         snprintf(orig, sizeof(orig), "orig_to=<%s>, ", o->orig_recipient);
@@ -542,6 +604,10 @@ int deliver_run(const struct options *o)
                  "status=sent (%s)", c.rcpt.address, orig, c.sender,
                  c.md.folder, (unsigned long long)c.md.size, delay(&c),
                  where(&c, place, sizeof(place)));
+        if (c.md.quota_lost)
+            log_warn("to=<%s>, maildirsize not updated, recounted by the "
+                     "next delivery: %s", c.rcpt.address,
+                     c.md.quota_error.text);
         tell_new(&c);
         warn_quota(&c);
         maildir_clean_tmp(&c.md);

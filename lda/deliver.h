@@ -14,6 +14,7 @@ struct options {
     const char *folder;
     const char *extension;
     int verbose;
+    int stdin_closed;           /* fd 0 was not open: nothing to deliver */
 };
 
 int deliver_run(const struct options *o);

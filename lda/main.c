@@ -8,6 +8,7 @@
  * an option.  A usage error is a configuration error: 75, retried.
  */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,16 +23,22 @@ static const char usage[] =
 
 /*
  * sane_fds - make sure 0, 1 and 2 are open, so that no file opened later
- * gets one of them and then receives a status line meant for stderr
+ * gets one of them and then receives a status line meant for stderr;
+ * 1 when standard input was closed (a broken caller, not an empty mail)
  */
-static void sane_fds(void)
+static int sane_fds(void)
 {
-    int fd;
+    int fd, closed = 0;
 
-    for (fd = 0; fd < 3; fd++)
-        if (fcntl(fd, F_GETFD) < 0
-            && open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+    for (fd = 0; fd < 3; fd++) {
+        if (fcntl(fd, F_GETFD) >= 0)
+            continue;
+        if (fd == 0)
+            closed = 1;
+        if (open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
             _exit(EX_TEMPFAIL_);
+    }
+    return closed;
 }
 
 int main(int argc, char **argv)
@@ -39,8 +46,12 @@ int main(int argc, char **argv)
     struct options o;
     int ch;
 
-    sane_fds();
     memset(&o, 0, sizeof(o));
+    o.stdin_closed = sane_fds();
+    /* A file size limit (ulimit -f, Postfix's mailbox_size_limit) must
+     * end in EFBIG and a 4.3.4, not in a signal that leaves tmp/ files
+     * and, after the move into new/, a retry that delivers twice. */
+    signal(SIGXFSZ, SIG_IGN);
     opterr = 0;
     while ((ch = getopt(argc, argv, "+c:o:d:f:a:m:e:r:Vh")) != -1) {
         switch (ch) {

@@ -60,6 +60,11 @@ long msgin_read(struct msgin *m, char *out, size_t cap)
         m->cr = 0;
     }
     while (!m->eof && len < cap) {
+        /* A stop that came just before read() would not interrupt it. */
+        if (m->stop && *m->stop) {
+            errno = EINTR;
+            return -1;
+        }
         n = read(m->fd, out + len, cap - len);
         if (n < 0) {
             if (errno == EINTR && !(m->stop && *m->stop))

@@ -40,6 +40,8 @@ static const char *status_errno_code(int err)
         return "4.2.2";         /* mailbox full (filesystem quota) */
     case ENOSPC:
         return "4.3.1";         /* mail system full */
+    case EFBIG:
+        return "4.3.4";         /* over a file size limit (ulimit -f) */
     case EACCES:
     case EPERM:
     case EROFS:
