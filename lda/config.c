@@ -31,6 +31,7 @@ struct setting {
 
 static const struct setting settings[] = {
     {"maildir", STR(maildir), "~/Maildir/"},
+    {"storage_root", STR(storage_root), ""},
     {"user", STR(user), ""},
     {"group", STR(group), ""},
     {"create_maildir", NUM(T_BOOL, create_maildir), "yes"},
@@ -38,6 +39,7 @@ static const struct setting settings[] = {
     {"recipient_delimiter", STR(recipient_delimiter), "+"},
     {"quota", NUM(T_SIZE, quota), "0"},
     {"quota_messages", NUM(T_COUNT, quota_messages), "0"},
+    {"quota_count_trash", NUM(T_BOOL, quota_count_trash), "yes"},
     {"quota_full", NUM(T_FULL, quota_bounce), "defer"},
     {"quota_warning", NUM(T_PERCENTS, quota_warning), ""},
     {"message_size_limit", NUM(T_SIZE, message_size_limit), "0"},

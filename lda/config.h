@@ -11,6 +11,7 @@
 
 struct config {
     char maildir[1024];
+    char storage_root[1024];
     char user[64];
     char group[64];
     int create_maildir;
@@ -18,6 +19,7 @@ struct config {
     char recipient_delimiter[16];
     uint64_t quota;
     uint64_t quota_messages;
+    int quota_count_trash;
     int quota_bounce;
     int quota_warning[CONFIG_MAX_WARNINGS];
     int quota_warnings;

@@ -8,6 +8,10 @@
  * "..": the result stays below the fixed part of the template, which
  * is also returned ("base": the directory that must exist for the
  * storage to be there at all).
+ *
+ * template_storage_root() then picks the directory that guards a local
+ * Maildir against an unmounted file system: it must exist, and all
+ * below it is made on first delivery.
  */
 #include <stdio.h>
 #include <string.h>
@@ -88,4 +92,94 @@ int template_expand(const char *tpl, const struct recipient *r,
 too_long:
     return status_set(st, "4.3.0", "maildir path for '%s' too long",
                       r->address);
+}
+
+/* has_variable - whether tpl holds a %-sequence other than "%%" */
+static int has_variable(const char *tpl)
+{
+    for (; (tpl = strchr(tpl, '%')) != NULL; tpl += 2)
+        if (tpl[1] != '%')
+            return 1;
+    return 0;
+}
+
+/* leading - the first n directories of path into out; 0 or -1 */
+static int leading(const char *path, int n, char *out, size_t cap)
+{
+    const char *p = path;
+
+    while (n-- > 0 && p != NULL)
+        p = strchr(p + 1, '/');
+    if (p == NULL)
+        return -1;
+    if ((size_t)(p - path) >= cap)
+        return -1;
+    memcpy(out, path, (size_t)(p - path));
+    out[p - path] = '\0';
+    return 0;
+}
+
+/* holds - whether directory dir (no trailing "/") holds path */
+static int holds(const char *dir, size_t len, const char *path)
+{
+    if (len == 1 && dir[0] == '/')
+        return 1;
+    return strncmp(path, dir, len) == 0 && path[len] == '/';
+}
+
+/*
+ * template_storage_root - the storage root of the Maildir at path,
+ * expanded from tpl (whose fixed part was base): the longest directory
+ * of roots (the storage_root setting: absolute paths separated by
+ * commas or blanks) that holds path, and 4.3.5 when none does.  With
+ * no roots: base when the template has a %-variable; otherwise (a "~"
+ * template, a fixed path) the first two directories of path when the
+ * Maildir lies at least two levels below them, else the first one.
+ * A user's home, which the account service names before it exists,
+ * is thus never its own storage root.
+ */
+int template_storage_root(const char *roots, const char *tpl,
+                          const char *path, const char *base, char *out,
+                          size_t cap, struct status *st)
+{
+    const char *p = roots, *best = NULL;
+    size_t len, best_len = 0;
+    int depth = 0;
+
+    while (*p) {
+        p += strspn(p, ", \t");
+        len = strcspn(p, ", \t");
+        while (len > 1 && p[len - 1] == '/')
+            len--;
+        if (len > 0 && p[0] == '/' && len >= best_len
+            && holds(p, len, path)) {
+            best = p;
+            best_len = len;
+        }
+        p += strcspn(p, ", \t");
+    }
+    if (best != NULL) {
+        if (best_len >= cap)
+            return status_set(st, "4.3.0", "storage root too long");
+        memcpy(out, best, best_len);
+        out[best_len] = '\0';
+        return 0;
+    }
+    if (roots[strspn(roots, ", \t")] != '\0')
+        return status_set(st, "4.3.5", "Maildir '%s' is outside every "
+                          "storage_root", path);
+    if (has_variable(tpl)) {
+        if (strlen(base) >= cap)
+            return status_set(st, "4.3.0", "storage root too long");
+        snprintf(out, cap, "%s", base);
+        return 0;
+    }
+    for (p = path + 1; (p = strchr(p, '/')) != NULL; p++)
+        if (p[1] != '/' && p[1] != '\0')
+            depth++;            /* directories above the Maildir */
+    if (leading(path, depth >= 3 ? 2 : depth >= 1 ? 1 : 0, out, cap) < 0)
+        snprintf(out, cap, "/");
+    if (out[0] == '\0')
+        snprintf(out, cap, "/");
+    return 0;
 }

@@ -11,4 +11,8 @@ int template_expand(const char *tpl, const struct recipient *r,
                     const char *home, char *out, size_t cap, char *base,
                     size_t bcap, struct status *st);
 
+int template_storage_root(const char *roots, const char *tpl,
+                          const char *path, const char *base, char *out,
+                          size_t cap, struct status *st);
+
 #endif

@@ -27,6 +27,7 @@ struct bstat {
     time_t atime;
     time_t mtime;
     time_t ctime;
+    int mode;                   /* permission bits, 07777 */
     int is_dir;
 };
 
@@ -72,6 +73,8 @@ struct backend_ops {
     int (*fstat)(struct backend *, struct bfile *, struct bstat *);
     int (*close)(struct backend *, struct bfile *);
     int (*stat)(struct backend *, const char *path, struct bstat *);
+    /* mkdir with exactly mode (no umask); the parent's set-group-ID
+     * bit and group are inherited as the file system does */
     int (*mkdir)(struct backend *, const char *path, int mode);
     /* link only: fails with EEXIST rather than replace */
     int (*link)(struct backend *, const char *from, const char *to);

@@ -112,6 +112,7 @@ static void fill(const struct stat *sb, struct bstat *out)
     out->atime = sb->st_atime;
     out->mtime = sb->st_mtime;
     out->ctime = sb->st_ctime;
+    out->mode = (int)(sb->st_mode & 07777);
     out->is_dir = S_ISDIR(sb->st_mode);
 }
 
@@ -147,10 +148,17 @@ static int local_stat(struct backend *b, const char *path, struct bstat *out)
     return 0;
 }
 
+/* local_mkdir - mkdir with exactly mode: lda runs with umask 077 */
 static int local_mkdir(struct backend *b, const char *path, int mode)
 {
+    mode_t old = umask(0);
+    int rc = mkdir(path, (mode_t)mode);
+    int err = errno;
+
     (void)b;
-    return mkdir(path, (mode_t)mode);
+    umask(old);
+    errno = err;
+    return rc;
 }
 
 static int local_link(struct backend *b, const char *from, const char *to)

@@ -30,88 +30,138 @@ static int join(char *out, size_t cap, const char *dir, const char *name)
     return n < 0 || (size_t)n >= cap ? -1 : 0;
 }
 
-/* mkdir_one - mkdir, an existing directory being fine */
-static int mkdir_one(struct backend *b, const char *path, struct status *st)
+/* parent_of - the directory holding path */
+static void parent_of(const char *path, char *out, size_t cap)
 {
+    char *slash;
+
+    snprintf(out, cap, "%s", path);
+    if ((slash = strrchr(out, '/')) != NULL)
+        slash[slash == out ? 1 : 0] = '\0';
+}
+
+/*
+ * mkdir_one - mkdir with mode, an existing directory being fine.  A
+ * new one is made durable in its parent at once: a message later
+ * acknowledged in it must not vanish with it in a crash, and the order
+ * in which directories appear (make_subdirs) must survive one.
+ */
+static int mkdir_one(struct backend *b, const char *path, int mode,
+                     struct status *st)
+{
+    char parent[MD_PATH];
     struct bstat sb;
 
-    if (b->ops->mkdir(b, path, 0700) == 0)
+    if (b->ops->mkdir(b, path, mode) == 0) {
+        parent_of(path, parent, sizeof(parent));
+        if (b->ops->fsync_dir(b, parent) < 0)
+            return status_errno(st, errno, "fsync '%s'", parent);
         return 0;
+    }
     if (errno == EEXIST && b->ops->stat(b, path, &sb) == 0 && sb.is_dir)
         return 0;
     return status_errno(st, errno, "create directory '%s'", path);
 }
 
-/* make_subdirs - tmp/, new/ and cur/ of a Maildir or folder */
+/*
+ * make_subdirs - cur/, new/ and tmp/ of a Maildir or folder, in that
+ * order: a delivery starts by creating its file in tmp/, so where tmp/
+ * exists the other two do, whenever a crash came.  Whatever is missing
+ * is made, so a half-made Maildir heals on its next delivery.
+ */
 static int make_subdirs(struct backend *b, const char *dir, struct status *st)
 {
-    static const char *const sub[] = {"tmp", "new", "cur"};
+    static const char *const sub[] = {"cur", "new", "tmp"};
     char path[MD_PATH];
     size_t i;
 
     for (i = 0; i < 3; i++) {
         if (join(path, sizeof(path), dir, sub[i]) < 0)
             return status_set(st, "4.3.0", "path too long: '%s'", dir);
-        if (mkdir_one(b, path, st) < 0)
+        if (mkdir_one(b, path, 0700, st) < 0)
             return -1;
     }
     return 0;
 }
 
-/* make_root - create the Maildir and its parents, or say why not */
+/* below - whether path lies strictly below the directory dir */
+static int below(const char *path, const char *dir)
+{
+    size_t len = strlen(dir);
+
+    if (len == 1 && dir[0] == '/')
+        return path[0] == '/' && path[1] != '\0';
+    return strncmp(path, dir, len) == 0 && path[len] == '/'
+        && path[len + 1] != '\0';
+}
+
+/*
+ * make_root - create the Maildir and the directories between it and
+ * the storage root, or say why not.  The storage root itself is never
+ * made: when it is missing the storage is not mounted, and mail must
+ * not go to whatever disk is under the mount point.  Directories above
+ * the Maildir (per-domain directories, homes) take the storage root's
+ * permission bits, less write for others (a 02770 root shared by a
+ * group stays usable by every account of the group); the Maildir and
+ * what is inside it are 0700.
+ */
 static int make_root(struct maildir *md, struct status *st)
 {
     struct backend *b = md->b;
+    const char *root = md->o->base ? md->o->base : "/";
     struct bstat sb;
     char path[MD_PATH];
     char *p;
-    size_t blen;
+    int mode;
 
     if (b->ops->stat(b, md->root, &sb) == 0) {
         if (!sb.is_dir)
             return status_set(st, "4.2.0", "Maildir '%s' is not a directory",
                               md->root);
-        if (md->o->create_maildir)
-            return make_subdirs(b, md->root, st);
-        return status_set(st, "4.2.0", "Maildir '%s' lacks tmp/, new/ or "
-                          "cur/ and create_maildir = no", md->root);
+        /* It exists, so the account does: heal it whatever
+         * create_maildir says. */
+        return make_subdirs(b, md->root, st);
     }
     if (errno != ENOENT)
         return status_errno(st, errno, "Maildir '%s'", md->root);
-    if (!md->o->create_maildir) {
-        /* The account exists when its Maildir does, if storage is there. */
-        if (md->o->base && b->ops->stat(b, md->o->base, &sb) == 0)
-            return status_set(st, "5.1.1", "unknown user: no Maildir '%s'",
-                              md->root);
-        return status_set(st, "4.2.0", "Maildir '%s' missing and its base "
-                          "'%s' too", md->root, md->o->base ? md->o->base
-                          : "/");
+    if (b->ops->stat(b, root, &sb) < 0) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return status_set(st, "4.2.0", "Maildir '%s' missing and its "
+                              "storage root '%s' too (not mounted?)",
+                              md->root, root);
+        return status_errno(st, errno, "storage root '%s'", root);
     }
-    /* Below the base only: a missing base is storage not mounted, and
-     * mail must not go to whatever disk is under the mount point. */
+    if (!md->o->create_maildir)
+        return status_set(st, "5.1.1", "unknown user: no Maildir '%s'",
+                          md->root);
+    if (!below(md->root, root))
+        return status_set(st, "4.3.5", "Maildir '%s' is outside its "
+                          "storage root '%s'", md->root, root);
+    mode = sb.mode & 02775;
     snprintf(path, sizeof(path), "%s", md->root);
-    blen = md->o->base ? strlen(md->o->base) : 0;
-    p = path + 1;
-    if (blen > 1 && strncmp(path, md->o->base, blen) == 0 && path[blen] == '/')
-        p = path + blen + 1;
+    p = path + strlen(root) + (strcmp(root, "/") != 0);
     for (; (p = strchr(p, '/')) != NULL; p++) {
         *p = '\0';
-        if (mkdir_one(b, path, st) < 0)
+        if (mkdir_one(b, path, mode | 0700, st) < 0)
             return -1;
         *p = '/';
     }
-    if (mkdir_one(b, md->root, st) < 0)
+    if (mkdir_one(b, md->root, 0700, st) < 0)
         return -1;
     return make_subdirs(b, md->root, st);
 }
 
-/* make_folder - a new Maildir++ folder: directories plus maildirfolder */
+/*
+ * make_folder - a Maildir++ folder: its directory, maildirfolder, then
+ * its subdirectories, so a folder with tmp/ is complete; whatever is
+ * missing is made
+ */
 static int make_folder(struct maildir *md, const char *dir, struct status *st)
 {
     char path[MD_PATH];
     struct bfile *f;
 
-    if (mkdir_one(md->b, dir, st) < 0 || make_subdirs(md->b, dir, st) < 0)
+    if (mkdir_one(md->b, dir, 0700, st) < 0)
         return -1;
     if (join(path, sizeof(path), dir, "maildirfolder") < 0)
         return status_set(st, "4.3.0", "path too long: '%s'", dir);
@@ -119,7 +169,15 @@ static int make_folder(struct maildir *md, const char *dir, struct status *st)
         md->b->ops->close(md->b, f);
     else if (errno != EEXIST)
         return status_errno(st, errno, "create '%s'", path);
-    return 0;
+    return make_subdirs(md->b, dir, st);
+}
+
+/* repair - make what is missing of the Maildir or folder delivered to */
+static int repair(struct maildir *md, struct status *st)
+{
+    if (strcmp(md->dir, md->root) == 0)
+        return make_root(md, st);
+    return make_folder(md, md->dir, st);
 }
 
 /* pick_folder - the folder's directory, or the root for INBOX */
@@ -162,12 +220,8 @@ static int create_tmp(struct maildir *md, struct status *st)
         return 0;
     if (errno != ENOENT)
         return status_errno(st, errno, "create '%s'", md->tmp);
-    if (strcmp(md->dir, md->root) == 0) {
-        if (make_root(md, st) < 0)
-            return -1;
-    } else if (make_subdirs(b, md->dir, st) < 0) {
+    if (repair(md, st) < 0)
         return -1;
-    }
     if (b->ops->create(b, md->tmp, 0600, &md->f) < 0)
         return status_errno(st, errno, "create '%s'", md->tmp);
     return 0;
@@ -194,6 +248,10 @@ int maildir_open(struct maildir *md, struct backend *b, const char *root,
     md->root[len] = '\0';
     if (pick_folder(md, folder, st) < 0)
         return -1;
+    /* Courier's rule, when chosen: Trash neither counted nor limited. */
+    if (!o->limits.count_trash && strcmp(md->dir, md->root) != 0
+        && strcmp(md->dir + strlen(md->root), "/.Trash") == 0)
+        md->quota_on = 0;
     gettimeofday(&tv, NULL);
     if (mdname_base(md->base, sizeof(md->base), (long)tv.tv_sec,
                     (long)tv.tv_usec, (long)getpid(), o->host) < 0
@@ -276,6 +334,41 @@ static int over_quota(struct maildir *md, struct status *st)
                       "mailbox full: %s used", used);
 }
 
+/*
+ * move_again - after a failed move into new/: when new/ is gone (a
+ * Maildir half made by an older version, or emptied by hand), make
+ * what is missing and move once more
+ */
+static int move_again(struct maildir *md, struct status *st)
+{
+    if (errno != ENOENT)
+        return status_errno(st, errno, "move '%s' to new/", md->tmp);
+    if (repair(md, st) < 0)
+        return -1;
+    if (md->b->ops->move(md->b, md->tmp, md->newpath) < 0)
+        return status_errno(st, errno, "move '%s' to new/", md->tmp);
+    return 0;
+}
+
+/*
+ * heal_rest - a Maildir without cur/ (or a folder without maildirfolder)
+ * takes mail but mail readers stumble on it: after the delivery, which
+ * does not depend on them, make what is missing
+ */
+static void heal_rest(struct maildir *md)
+{
+    char path[MD_PATH];
+    struct bstat sb;
+    struct status ignored;
+    int folder = strcmp(md->dir, md->root) != 0;
+
+    if ((join(path, sizeof(path), md->dir, "cur") == 0
+         && md->b->ops->stat(md->b, path, &sb) < 0 && errno == ENOENT)
+        || (folder && join(path, sizeof(path), md->dir, "maildirfolder") == 0
+            && md->b->ops->stat(md->b, path, &sb) < 0 && errno == ENOENT))
+        (void)repair(md, &ignored);
+}
+
 /* publish - move into new/ and make that durable; undo on failure */
 static int publish(struct maildir *md, struct status *st)
 {
@@ -287,9 +380,10 @@ static int publish(struct maildir *md, struct status *st)
         || join(md->newpath, sizeof(md->newpath), md->newdir, md->final) < 0)
         return status_set(st, "4.3.0", "Maildir path too long");
     md->state = MD_MOVING;
-    if (b->ops->move(b, md->tmp, md->newpath) < 0) {
+    if (b->ops->move(b, md->tmp, md->newpath) < 0
+        && move_again(md, st) < 0) {
         md->state = MD_WRITING;
-        return status_errno(st, errno, "move '%s' to new/", md->tmp);
+        return -1;
     }
     if (b->ops->fsync_dir(b, md->newdir) < 0) {
         status_errno(st, errno, "fsync '%s'", md->newdir);
@@ -317,6 +411,7 @@ int maildir_commit(struct maildir *md, struct status *st)
             return -1;
         }
         md->state = MD_DONE;
+        heal_rest(md);
         return 0;
     }
     if (quota_begin(&q, md->b, md->root, &md->o->limits, md->tmp,
@@ -333,16 +428,20 @@ int maildir_commit(struct maildir *md, struct status *st)
     }
     if (publish(md, st) < 0)
         goto fail;
-    if (quota_add(&q, (int64_t)md->size, 1, st) < 0) {
-        /* Uncounted mail would break the quota: undo the delivery, and
-         * make the undoing durable so a crash cannot bring it back. */
-        (void)md->b->ops->unlink(md->b, md->newpath);
-        (void)md->b->ops->fsync_dir(md->b, md->newdir);
-        goto fail;
+    /* The message is delivered: from here on nothing may turn the
+     * result into a retry, which would deliver it twice.  A usage line
+     * that cannot be appended (a full disk, a file size limit) leaves
+     * maildirsize for the next delivery to recount. */
+    if (quota_add(&q, (int64_t)md->size, 1, &md->quota_error) < 0) {
+        md->quota_lost = 1;
+        quota_forget(&q);
+        q.use.bytes += (int64_t)md->size;
+        q.use.messages++;
     }
     md->after = q.use;
     quota_end(&q);
     md->state = MD_DONE;
+    heal_rest(md);
     return 0;
 fail:
     quota_end(&q);

@@ -43,6 +43,8 @@ struct maildir {
     volatile int state;         /* read by the timeout handler */
     int quota_on;
     int over_quota;             /* the quota refused the message */
+    int quota_lost;             /* delivered, but maildirsize not updated */
+    struct status quota_error;  /* why, when quota_lost */
     struct quota_usage before, after;
 };
 

@@ -484,6 +484,7 @@ static void fill(const struct nfs_stat_64 *sb, struct bstat *out)
     out->atime = (time_t)sb->nfs_atime;
     out->mtime = (time_t)sb->nfs_mtime;
     out->ctime = (time_t)sb->nfs_ctime;
+    out->mode = (int)(sb->nfs_mode & 07777);
     out->is_dir = S_ISDIR(sb->nfs_mode);
 }
 

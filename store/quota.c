@@ -195,8 +195,10 @@ static int count_subfolder(void *arg, const char *name)
     struct bstat sb;
     int n;
 
-    /* Maildir++ folders are ".name"; the spec leaves Trash uncounted. */
-    if (name[0] != '.' || strcmp(name, ".Trash") == 0)
+    /* Maildir++ folders are ".name"; Courier's rule leaves Trash out,
+     * Dovecot's (the default here) counts it. */
+    if (name[0] != '.' || name[1] == '\0' || strcmp(name, "..") == 0
+        || (!rc->q->lim.count_trash && strcmp(name, ".Trash") == 0))
         return 0;
     n = snprintf(folder, sizeof(folder), "%s/%s", rc->q->root, name);
     if (n < 0 || (size_t)n >= sizeof(folder))
@@ -357,6 +359,19 @@ int quota_add(struct quota *q, int64_t bytes, int64_t messages,
     q->use.messages += messages;
     q->lines++;
     return 0;
+}
+
+/*
+ * quota_forget - remove maildirsize, whose count can no longer be kept
+ * exact (a usage line could not be appended), so that the next
+ * delivery recounts; still under the lock
+ */
+void quota_forget(struct quota *q)
+{
+    if (q->f != NULL)
+        q->b->ops->close(q->b, q->f);
+    q->f = NULL;
+    (void)q->b->ops->unlink(q->b, q->path);
 }
 
 /* quota_end - close maildirsize and release the lock */

@@ -16,6 +16,7 @@
 struct quota_limits {
     uint64_t bytes;                     /* 0 = no limit */
     uint64_t messages;                  /* 0 = no limit */
+    int count_trash;                    /* 0: Courier's rule, .Trash apart */
 };
 
 struct quota_usage {
@@ -54,6 +55,7 @@ int quota_fits(struct quota *q, uint64_t size, struct status *st);
 int quota_add(struct quota *q, int64_t bytes, int64_t messages,
               struct status *st);
 int quota_recalc(struct quota *q, struct status *st);
+void quota_forget(struct quota *q);
 void quota_end(struct quota *q);
 
 #endif
