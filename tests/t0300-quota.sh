@@ -16,7 +16,8 @@ recount() {
         -printf '%s\n' | awk '{b += $1; n++} END {printf "%d %d\n", b, n}'
 }
 # claimed - "<bytes> <count>" summed over maildirsize's delta lines
-claimed() { awk 'NR > 1 {b += $1; n += $2} END {printf "%d %d\n", b, n}' "$MD/maildirsize"; }
+claimed() { claimed_in "$MD"; }
+claimed_in() { awk 'NR > 1 {b += $1; n += $2} END {printf "%d %d\n", b, n}' "$1/maildirsize"; }
 
 msg 300 | run_lda -V -c "$C" -f a@b -d bob@example.com
 is "$RC" 0 "first message within quota"
@@ -71,15 +72,38 @@ msg 100 | run_lda -c "$C" -o maildir="$M4" -o quota=10M -f a@b -d f@example.com
 check "a maildirsize over 5120 bytes is recounted" test "$(stat -c %s "$M4/maildirsize")" -lt 100
 is "$(head -n 1 "$M4/maildirsize")" "10485760S" "sizes use 1024 multiples (10M)"
 
-# Folders count in the root's maildirsize; Trash does not.
+# Folders count in the root's maildirsize, Trash too (Dovecot's rule);
+# quota_count_trash = no is Courier's: Trash neither counted nor limited.
 M5=$TEST_TMP/folders
 as_user mkdir -p "$M5/.lists/new" "$M5/.lists/cur" "$M5/.lists/tmp" "$M5/.Trash/cur"
 as_user sh -c "printf 'trash' > '$M5/.Trash/cur/1.x,S=5000'"
 msg 200 | run_lda -c "$C" -o maildir="$M5" -o quota=10000 -f a@b -d g+lists@example.com
 is "$RC" 0 "delivery into a folder"
 is "$(count_files "$M5/.lists/new")" 1 "... lands in the folder"
-is "$(tail -n +2 "$M5/maildirsize" | awk '{b+=$1;n+=$2} END {print b, n}')" "200 1" \
-    "... counts in the root maildirsize, Trash not counted"
+is "$(tail -n +2 "$M5/maildirsize" | awk '{b+=$1;n+=$2} END {print b, n}')" "5200 2" \
+    "... counts in the root maildirsize, Trash counted too"
+as_user rm -f "$M5/maildirsize"
+msg 200 | run_lda -c "$C" -o maildir="$M5" -o quota=10000 -o quota_count_trash=no \
+    -f a@b -d g+lists@example.com
+is "$(tail -n +2 "$M5/maildirsize" | awk '{b+=$1;n+=$2} END {print b, n}')" "400 2" \
+    "quota_count_trash = no: Trash not counted"
+
+# -m Trash obeys the limit like any folder; with quota_count_trash = no
+# it is the admin's choice that Trash takes mail past it, uncounted.
+M7=$TEST_TMP/trash
+for i in 1 2 3; do
+    msg 300 | run_lda -c "$C" -o maildir="$M7" -o create_folders=yes -f a@b \
+        -d t@example.com -m Trash
+done
+msg 300 | run_lda -c "$C" -o maildir="$M7" -o create_folders=yes -f a@b \
+    -d t@example.com -m Trash
+is "$RC/$(first_line "$OUT" | cut -c1-5)" "75/4.2.2" \
+    "-m Trash past the quota is refused, after a recount"
+is "$(count_files "$M7/.Trash/new")" 3 "... and not stored"
+msg 300 | run_lda -c "$C" -o maildir="$M7" -o create_folders=yes \
+    -o quota_count_trash=no -f a@b -d t@example.com -m Trash
+is "$RC/$(count_files "$M7/.Trash/new")" "0/4" \
+    "quota_count_trash = no: -m Trash delivers past the limit"
 
 # The lock is honoured: a held maildirsize.lock makes lda wait, then defer.
 M6=$TEST_TMP/locked

@@ -1,7 +1,10 @@
 /*
  * test_template.c - template_expand(): %u %n %d %% and a leading "~", the
  * expanded path and its base (the fixed directory that must exist), 4.3.5
- * for a bad template and 4.3.0 for a result that does not fit.
+ * for a bad template and 4.3.0 for a result that does not fit;
+ * template_storage_root(): the storage_root setting's longest match,
+ * 4.3.5 outside all of it, else the fixed part or the path's first two
+ * directories.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -127,10 +130,79 @@ static void test_expand(void **state)
     CHECKED();
 }
 
+static void test_storage_root(void **state)
+{
+    static const struct {
+        const char *roots;
+        const char *tpl;
+        const char *path;
+        const char *base;
+        int want_rc;
+        const char *want_root;
+        const char *want_code;
+    } cases[] = {
+        /* a template with a variable: its fixed part */
+        {"", "/var/vmail/%d/%n", "/var/vmail/example.com/bob",
+         "/var/vmail", 0, "/var/vmail", NULL},
+        {"", "/srv/100%%/%n", "/srv/100%/bob", "/srv/100%", 0,
+         "/srv/100%", NULL},
+        /* no variable: two directories, or one when that is too near */
+        {"", "~/Maildir/", "/var/vmail/example.com/bob/Maildir/",
+         "/var/vmail/example.com/bob", 0, "/var/vmail", NULL},
+        {"", "~/Maildir", "/var/vmail/bob/Maildir", "/var/vmail/bob", 0,
+         "/var/vmail", NULL},
+        {"", "~/Maildir/", "/home/bob/Maildir/", "/home/bob", 0, "/home",
+         NULL},
+        {"", "~", "/home/bob", "/home", 0, "/home", NULL},
+        {"", "/srv/100%%/x/y", "/srv/100%/x/y", "/srv/100%/x", 0,
+         "/srv/100%", NULL},
+        {"", "/Maildir", "/Maildir", "/", 0, "/", NULL},
+        {"", "//a//b///", "//a//b///", "/", 0, "/", NULL},
+        /* the setting: the longest directory that holds the path */
+        {"/var/vmail", "~/Maildir", "/var/vmail/example.com/bob/Maildir",
+         "", 0, "/var/vmail", NULL},
+        {"/var, /var/vmail/", "~/Maildir", "/var/vmail/e/bob/Maildir", "",
+         0, "/var/vmail", NULL},
+        {"/var/vmail/ /var", "~", "/var/vmail/e/bob", "", 0, "/var/vmail",
+         NULL},
+        {"/", "~", "/x/bob", "", 0, "/", NULL},
+        /* a prefix that is not a directory of the path does not hold it */
+        {"/var/vm", "~", "/var/vmail/e/bob", "", -1, NULL, "4.3.5"},
+        {"/var/vmail/e/bob", "~", "/var/vmail/e/bob", "", -1, NULL,
+         "4.3.5"},
+        {"relative", "~", "/var/vmail/e/bob", "", -1, NULL, "4.3.5"},
+        {" , ", "/a/%n", "/a/bob", "/a", 0, "/a", NULL},
+    };
+    size_t i;
+    char label[300];
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct status st;
+        char out[1024];
+        int rc;
+
+        snprintf(label, sizeof(label), "template_storage_root(\"%s\", "
+                 "\"%s\", \"%s\")", cases[i].roots, cases[i].tpl,
+                 cases[i].path);
+        memset(&st, 0, sizeof(st));
+        rc = template_storage_root(cases[i].roots, cases[i].tpl,
+                                   cases[i].path, cases[i].base, out,
+                                   sizeof(out), &st);
+        EXPECT_INT(label, rc, cases[i].want_rc);
+        if (cases[i].want_rc == 0 && rc == 0)
+            EXPECT_STR(label, out, cases[i].want_root);
+        else if (cases[i].want_rc < 0 && rc < 0)
+            EXPECT_STR(label, st.code, cases[i].want_code);
+    }
+    CHECKED();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_expand),
+        cmocka_unit_test(test_storage_root),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
