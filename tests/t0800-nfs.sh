@@ -48,7 +48,7 @@ check "local and NFS deliveries hold the same bytes" \
     cmp -s "$f" "$(find "$TEST_TMP/Maildir/new" -type f | head -n 1)"
 
 sample_msg | run_lda -V -c "$C" -d bob@example.com
-like "$OUT" "maildir 'nfs://127\.0\.0\.1/export/vmail/example\.com/bob/Maildir' \(storage base '/export/vmail', nfs driver\)" \
+like "$OUT" "maildir 'nfs://127\.0\.0\.1/export/vmail/example\.com/bob/Maildir' \(storage root '/export/vmail', nfs driver\)" \
     "-V names the server, the mounted base and the driver"
 
 # Folders
@@ -60,6 +60,18 @@ check "... with maildirfolder, tmp/ and cur/" \
     test -f "$MD/.news/maildirfolder" -a -d "$MD/.news/tmp" -a -d "$MD/.news/cur"
 sample_msg | run_lda -c "$C" -d bob+news@example.com
 is "$RC/$(count_files "$MD/.news/new")" "0/2" "+ext into the existing folder"
+
+# A Maildir and a folder half made (a crash while they were created)
+# heal over NFS too.
+HMD=$VM/example.com/heal/Maildir
+mkdir -p "$HMD/tmp" "$HMD/.f/tmp"
+chown -R "$LDA_USER" "$VM/example.com/heal"
+sample_msg | run_lda -c "$C" -d heal@example.com
+is "$RC/$(count_files "$HMD/new")" "0/1" "a Maildir with only tmp/ heals over NFS"
+check "... cur/ made too" test -d "$HMD/cur"
+sample_msg | run_lda -c "$C" -d heal+f@example.com
+is "$RC/$(count_files "$HMD/.f/new")" "0/1" "a folder with only tmp/ heals over NFS"
+check "... cur/ and maildirfolder made too" test -d "$HMD/.f/cur" -a -f "$HMD/.f/maildirfolder"
 
 # Recipients are path parts, never URL text.
 sample_msg | run_lda -c "$C" -d 'x?uid=0&version=3@example.com'
