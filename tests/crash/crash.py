@@ -575,7 +575,7 @@ def verify(run):
     check(not torn, "each of the %d event files in the outbox is whole JSON" % len(names), torn)
 
     lost, dup, leaked, ev_bad = [], [], [], []
-    counts = {}
+    counts, killed = {}, [0, 0, 0]
     for tok, r in sorted(recs.items(), key=lambda kv: kv[1]["n"]):
         got = where.get(tok, [])
         evs = events.pop(tok, [])
@@ -592,6 +592,7 @@ def verify(run):
             elif not in_place:
                 lost.append(what + ": in %s" % os.path.relpath(got[0][4], run.mail))
         elif r["rc"] == 137:
+            killed = [killed[0] + 1, killed[1] + bool(got), killed[2] + bool(evs)]
             if len(got) > 1:
                 dup.append(what + ": %d copies" % len(got))
             elif got and not in_place:
@@ -616,6 +617,7 @@ def verify(run):
         ev_bad.append("%d message.new events for a message never sent (%s)" % (len(evs), tok))
     emit("diag", "checked %d deliveries: %s" % (len(recs), ", ".join(
         "%d exit %d" % (v, k) for k, v in sorted(counts.items()))))
+    emit("diag", "of %d killed, %d left their message in new/, %d an event too" % tuple(killed))
     check(not lost, "every message delivered (exit 0) is in its folder's new/ "
           "(and a killed one there or nowhere)", lost)
     check(not dup, "no message is there twice", dup)
