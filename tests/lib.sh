@@ -48,6 +48,13 @@ not_ok() {
     echo "not ok $_tap_n - $*"
 }
 
+# todo DESC WHY - a known failure: "not ok ... # TODO WHY", reported
+# by prove(1) but not counted against the script
+todo() {
+    _tap_n=$((_tap_n + 1))
+    echo "not ok $_tap_n - $1 # TODO $2"
+}
+
 diag() { printf '# %s\n' "$@" >&2; }
 
 # check DESC CMD... - ok when CMD succeeds

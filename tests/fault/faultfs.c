@@ -15,7 +15,9 @@
  *                    "write" or "openat" names its family); "count" breaks
  *                    nothing and logs every counted call
  *   FAULT_NTH        which counted call of the family fails (1 = first)
- *   FAULT_ERRNO      EIO (default), ENOSPC, EDQUOT, EACCES, ... or a number
+ *   FAULT_ERRNO      EIO (default), ENOSPC, EDQUOT, EACCES, ... or a number;
+ *                    SIGKILL instead kills the process just before the
+ *                    call is made, as a crash or kill -9 would there
  *   FAULT_LOG        the fault appends "<family> <k> <path>" here; in count
  *                    mode every counted call appends "<family> <path>"
  *   FAULT_COUNT_LOG  when set, every counted call appends "<family> <path>"
@@ -48,6 +50,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,6 +111,7 @@ static enum family fault_family = F_NONE;
 static int count_mode;
 static long fault_nth;
 static int fault_errno = EIO;
+static int fault_kill;          /* FAULT_ERRNO=SIGKILL */
 static char fault_log[FPATH];
 static char count_log[FPATH];
 
@@ -366,7 +370,9 @@ __attribute__((constructor)) static void faultfs_init(void)
     if (fault_family != F_NONE && fault_nth <= 0)
         fault_nth = 1;
     v = getenv("FAULT_ERRNO");
-    if (v && *v) {
+    if (v && strcmp(v, "SIGKILL") == 0)
+        fault_kill = 1;
+    else if (v && *v) {
         if (v[0] >= '0' && v[0] <= '9')
             fault_errno = (int)strtol(v, NULL, 10);
         for (i = 0; i < sizeof errno_name / sizeof errno_name[0]; i++)
@@ -452,6 +458,9 @@ static int counted(enum family fam, const char *path, const char *path2)
         }
         cat(line, sizeof line, &len, "\n");
         log_line(fault_log, line);
+        /* A crash point: the call never happens, nothing is cleaned up. */
+        if (fault_kill)
+            syscall(SYS_kill, (pid_t)syscall(SYS_getpid), SIGKILL);
     }
     errno = saved;
     return fire ? fault_errno : 0;
