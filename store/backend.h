@@ -28,6 +28,7 @@ struct bstat {
     time_t mtime;
     time_t ctime;
     int is_dir;
+    int is_reg;                 /* a regular file */
 };
 
 /* scan callback: return 0 to go on, -1 to stop (errno set) */
