@@ -15,7 +15,10 @@
  *                    "write" or "openat" names its family); "count" breaks
  *                    nothing and logs every counted call
  *   FAULT_NTH        which counted call of the family fails (1 = first)
- *   FAULT_ERRNO      EIO (default), ENOSPC, EDQUOT, EACCES, ... or a number
+ *   FAULT_ERRNO      EIO (default), ENOSPC, EDQUOT, EACCES, ... or a number;
+ *                    STOP stops the process (SIGSTOP) just before the call,
+ *                    which runs when it is continued: a test can catch lda
+ *                    in the middle of a delivery, then kill it
  *   FAULT_LOG        the fault appends "<family> <k> <path>" here; in count
  *                    mode every counted call appends "<family> <path>"
  *   FAULT_COUNT_LOG  when set, every counted call appends "<family> <path>"
@@ -48,6 +51,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,6 +100,7 @@ static const struct { const char *name; int err; } errno_name[] = {
     { "ENOENT", ENOENT }, { "EEXIST", EEXIST }, { "EINTR", EINTR },
     { "EAGAIN", EAGAIN }, { "ENOMEM", ENOMEM }, { "EFBIG", EFBIG },
     { "EMFILE", EMFILE }, { "ESTALE", ESTALE }, { "ETIMEDOUT", ETIMEDOUT },
+    { "EMLINK", EMLINK },
 };
 
 /* settings, filled once by faultfs_init() */
@@ -108,6 +113,7 @@ static enum family fault_family = F_NONE;
 static int count_mode;
 static long fault_nth;
 static int fault_errno = EIO;
+static int fault_stop;
 static char fault_log[FPATH];
 static char count_log[FPATH];
 
@@ -369,6 +375,7 @@ __attribute__((constructor)) static void faultfs_init(void)
     if (v && *v) {
         if (v[0] >= '0' && v[0] <= '9')
             fault_errno = (int)strtol(v, NULL, 10);
+        fault_stop = strcmp(v, "STOP") == 0;
         for (i = 0; i < sizeof errno_name / sizeof errno_name[0]; i++)
             if (strcmp(v, errno_name[i].name) == 0)
                 fault_errno = errno_name[i].err;
@@ -452,6 +459,10 @@ static int counted(enum family fam, const char *path, const char *path2)
         }
         cat(line, sizeof line, &len, "\n");
         log_line(fault_log, line);
+        if (fault_stop) {
+            syscall(SYS_kill, syscall(SYS_getpid), SIGSTOP);
+            fire = 0;
+        }
     }
     errno = saved;
     return fire ? fault_errno : 0;
