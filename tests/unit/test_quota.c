@@ -439,8 +439,8 @@ static void test_cycle(void **state)
     EXPECT_INT(c, exists(fx, "maildirsize.lock"), 1);
     EXPECT_INT(c, get_text(fx, "maildirsize", buf, sizeof(buf)) > 0, 1);
     EXPECT_STR(c, buf, "10000S,100C\n380 4\n");
-    /* nothing left in tmp/ but the message that was there */
-    EXPECT_INT(c, entries(fx, "tmp"), 2);
+    /* in tmp/ the message that was there and the lock's own file */
+    EXPECT_INT(c, entries(fx, "tmp"), 3);
 
     EXPECT_INT(c, quota_fits(&q, 9620, &st), 1);
     EXPECT_INT(c, quota_fits(&q, 9621, &st), 0);
@@ -487,11 +487,13 @@ static void test_lock_busy(void **state)
                               time(NULL) - 1, &st), -1);
     EXPECT_STR(c, st.code, "4.3.0");
     EXPECT_INT(c, strstr(st.text, "maildirsize.lock") != NULL, 1);
-    /* the holder's lock stays; the loser leaves nothing more in tmp/ */
+    /* the holder's lock and its file in tmp/ stay; the loser leaves
+     * nothing more in tmp/ */
     EXPECT_INT(c, exists(fx, "maildirsize.lock"), 1);
-    EXPECT_INT(c, entries(fx, "tmp"), 3);
+    EXPECT_INT(c, entries(fx, "tmp"), 4);
     quota_end(&q);
     EXPECT_INT(c, exists(fx, "maildirsize.lock"), 0);
+    EXPECT_INT(c, entries(fx, "tmp"), 3);
     CHECKED();
 }
 
