@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "expect.h"
+#include "scratch.h"
 
 #include "../../store/backend.h"
 #include "../../store/lock.h"
@@ -95,30 +96,6 @@ static int setup(void **state)
     fx->b.ops = &hooked;
     *state = fx;
     return 0;
-}
-
-/* rm_rf - remove a directory tree, symbolic links as names */
-static int rm_rf(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *de;
-    struct stat sb;
-    char p[600];
-    int rc = 0;
-
-    if (d == NULL)
-        return -1;
-    while ((de = readdir(d)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
-        if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode))
-            rc |= rm_rf(p);
-        else
-            rc |= unlink(p);
-    }
-    closedir(d);
-    return rc | rmdir(dir);
 }
 
 static int teardown(void **state)

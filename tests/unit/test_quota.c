@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "expect.h"
+#include "scratch.h"
 
 #include "../../store/backend.h"
 #include "../../store/quota.h"
@@ -357,30 +358,6 @@ static int setup(void **state)
         return -1;
     *state = fx;
     return 0;
-}
-
-/* rm_rf - remove a directory tree (no symlinks are made here) */
-static int rm_rf(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *de;
-    struct stat sb;
-    char p[1024];
-    int rc = 0;
-
-    if (d == NULL)
-        return -1;
-    while ((de = readdir(d)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
-        if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode))
-            rc |= rm_rf(p);
-        else
-            rc |= unlink(p);
-    }
-    closedir(d);
-    return rc | rmdir(dir);
 }
 
 static int teardown(void **state)
