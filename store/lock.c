@@ -26,8 +26,9 @@
  *    our unique file's ctime plus the time elapsed here since we made
  *    it: the server's clock against itself, so client clock skew does
  *    not matter;
- *  - or LOCK_STALE_SECS watched unchanged (file id, mtime, size) by this
- *    process, which bounds the wait whatever the clocks say.
+ *  - or LOCK_STALE_SECS watched unchanged (file id, mtime, size and
+ *    content) by this process, which bounds the wait whatever the
+ *    clocks say.
  * A holder keeps the lock for milliseconds (read, check, append), or for
  * a recount the time it takes to list the Maildir; Dovecot breaks a
  * maildirsize.lock after 30 s, so a longer age would protect nothing.
@@ -37,13 +38,17 @@
  * Breaking.  Unlinking a stale lock by name races: A and B judge the same
  * stale lock, A removes it and takes a fresh one, then B's unlink removes
  * A's.  So the lock is renamed to tmp/<unique>.stale and what arrived
- * there is compared with what was judged (file id, mtime, size, content);
+ * there is compared with what was judged (file id, size, content);
  * another lock is linked back, never replacing.  What remains: in the
  * two calls between that rename and the link back, a third delivery can
  * take the lock, and it and A then both hold one (three deliveries
- * meeting one stale lock at that instant).  At release a holder removes
- * the lock only while its file id and mtime are still its own, so one
- * stopped past the stale age does not remove its successor's.
+ * meeting one stale lock at that instant).  A lock that names a process
+ * that is gone may also just have been given up (a holder removes it,
+ * then exits): it is broken only if the name still holds it after the
+ * kill() check.  At release a holder removes the lock only while it is
+ * still its own file (the file id: ours stays in tmp/ until then, so no
+ * other file can have it), so one stopped past the stale age does not
+ * remove its successor's.
  *
  * Never stalling.  A lock that is a directory or not a regular file, or
  * a stale one that cannot be moved away (EACCES, EPERM, ...), ends the
@@ -146,17 +151,15 @@ static int look(struct backend *b, const char *path, struct seen *s)
     return 0;
 }
 
-/* same_file - the same lock file, unchanged */
-static int same_file(const struct bstat *x, const struct bstat *y)
-{
-    return x->ino == y->ino && x->mtime == y->mtime && x->size == y->size;
-}
-
-/* same - the same lock file with the same content */
+/*
+ * same - the same lock: file id, size and content.  Not the mtime, which
+ * an NFS server may report a second apart; a file id that comes back on
+ * the next holder's lock comes with another pid in it.
+ */
 static int same(const struct seen *x, const struct seen *y)
 {
-    return same_file(&x->sb, &y->sb) && x->len == y->len
-        && memcmp(x->text, y->text, x->len) == 0;
+    return x->sb.ino == y->sb.ino && x->sb.size == y->sb.size
+        && x->len == y->len && memcmp(x->text, y->text, x->len) == 0;
 }
 
 /* gone - the lock names a process of this host that no longer runs */
@@ -253,7 +256,7 @@ int lock_acquire(struct backend *b, struct lock *lk, const char *lockpath,
     const struct backend_ops *op = b->ops;
     char brk[sizeof(lk->uniq)];
     struct bstat us, ls;
-    struct seen cur;
+    struct seen cur, prev;
     time_t t0, seen_at = 0;
     unsigned tries = 0, quick = 0;
     int err;
@@ -306,14 +309,20 @@ int lock_acquire(struct backend *b, struct lock *lk, const char *lockpath,
         } else if (!ls.is_reg) {
             goto odd;
         } else {
-            if (!same_file(&ls, &cur.sb)) {
-                cur.sb = ls;
-                read_text(b, lockpath, &cur);
+            /* Read afresh each time: file ids are reused, so the next
+             * holder's lock can look like the last one's by its stat. */
+            prev = cur;
+            cur.sb = ls;
+            read_text(b, lockpath, &cur);
+            if (cur.symlink)
+                goto odd;
+            if (!same(&cur, &prev) || cur.sb.mtime != prev.sb.mtime)
                 seen_at = mono();
-                if (cur.symlink)
-                    goto odd;
-            }
-            if (stale(&cur, &us, t0, seen_at)) {
+            /* A holder removes its lock before it exits, so a lock that
+             * names a process that is gone may just have been given up:
+             * stale only if the name still holds it after that check. */
+            if (stale(&cur, &us, t0, seen_at)
+                && look(b, lockpath, &prev) == 0 && same(&prev, &cur)) {
                 if (break_stale(b, lockpath, brk, &cur, st) < 0)
                     break;
                 memset(&cur, 0, sizeof(cur));
@@ -336,7 +345,6 @@ odd:
     return -1;
 held:
     lk->ino = us.ino;
-    lk->mtime = us.mtime;
     lk->held = 1;
     return 0;
 }
@@ -349,8 +357,7 @@ void lock_release(struct backend *b, struct lock *lk)
     if (!lk->held)
         return;
     lk->held = 0;
-    if (b->ops->stat(b, lk->path, &sb) < 0
-        || (sb.ino == lk->ino && sb.mtime == lk->mtime))
+    if (b->ops->stat(b, lk->path, &sb) < 0 || sb.ino == lk->ino)
         (void)b->ops->unlink(b, lk->path);
     (void)b->ops->unlink(b, lk->uniq);
 }

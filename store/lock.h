@@ -14,8 +14,7 @@
 struct lock {
     char path[4096];            /* the lock name, e.g. maildirsize.lock */
     char uniq[4096 + 8];        /* our file in tmp/ that holds the content */
-    uint64_t ino;               /* the lock's file id and mtime, while held */
-    time_t mtime;
+    uint64_t ino;               /* the lock's file id, while held */
     int held;
 };
 
