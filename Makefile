@@ -70,7 +70,7 @@ LDA = lda/config.c lda/recipient.c lda/template.c lda/message.c \
 LIB_SRC = $(UTIL) $(STORE) $(NOTIFY) $(LDA)
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/obj/%.o)
 
-UNIT = config recipient template message header mdname quota backend \
+UNIT = config recipient template message header mdname quota lock backend \
        rfc2047 addr event userdb_passwd userdb_tcp
 UNIT_BIN = $(UNIT:%=$(B)/tests/unit/test_%)
 # Unit tests of the daemon's parts.

@@ -29,6 +29,7 @@ struct bstat {
     time_t ctime;
     int mode;                   /* permission bits, 07777 */
     int is_dir;
+    int is_reg;                 /* a regular file */
 };
 
 /* scan callback: return 0 to go on, -1 to stop (errno set) */

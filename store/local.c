@@ -114,6 +114,7 @@ static void fill(const struct stat *sb, struct bstat *out)
     out->ctime = sb->st_ctime;
     out->mode = (int)(sb->st_mode & 07777);
     out->is_dir = S_ISDIR(sb->st_mode);
+    out->is_reg = S_ISREG(sb->st_mode);
 }
 
 static int local_fstat(struct backend *b, struct bfile *f, struct bstat *out)

@@ -486,6 +486,7 @@ static void fill(const struct nfs_stat_64 *sb, struct bstat *out)
     out->ctime = (time_t)sb->nfs_ctime;
     out->mode = (int)(sb->nfs_mode & 07777);
     out->is_dir = S_ISDIR(sb->nfs_mode);
+    out->is_reg = S_ISREG(sb->nfs_mode);
 }
 
 static int nfsb_fstat(struct backend *b, struct bfile *f, struct bstat *out)

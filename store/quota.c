@@ -313,7 +313,7 @@ int quota_begin(struct quota *q, struct backend *b, const char *root,
     snprintf(q->tmpbase, sizeof(q->tmpbase), "%s", tmpbase);
     snprintf(q->path, sizeof(q->path), "%s/maildirsize", root);
     snprintf(lockpath, sizeof(lockpath), "%s.lock", q->path);
-    /* The message in tmp/ serves as the lock's unique file. */
+    /* The lock's own file is named after the message in tmp/. */
     if (lock_acquire(b, &q->lk, lockpath, tmpbase, deadline, st) < 0)
         return -1;
     if ((rc = load(q, st)) < 0 || (rc == 1 && quota_recalc(q, st) < 0)) {

@@ -175,7 +175,7 @@ plan_cases() {
                     lockat = i
                 }
                 if (lockat && i == lockat + 1 && name[i] == "stat" &&
-                    p1[i] == msgtmp) {
+                    p1[i] == p1[lockat]) {
                     must = 0; why = "dotlock check, asked twice by design"
                 }
                 if (commit && i > commit && p1[i] == msgtmp) {

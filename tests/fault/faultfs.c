@@ -17,7 +17,10 @@
  *   FAULT_NTH        which counted call of the family fails (1 = first)
  *   FAULT_ERRNO      EIO (default), ENOSPC, EDQUOT, EACCES, ... or a number;
  *                    SIGKILL instead kills the process just before the
- *                    call is made, as a crash or kill -9 would there
+ *                    call is made, as a crash or kill -9 would there;
+ *                    STOP stops the process (SIGSTOP) just before the call,
+ *                    which runs when it is continued: a test can catch lda
+ *                    in the middle of a delivery, then kill it
  *   FAULT_LOG        the fault appends "<family> <k> <path>" here; in count
  *                    mode every counted call appends "<family> <path>"
  *   FAULT_COUNT_LOG  when set, every counted call appends "<family> <path>"
@@ -99,6 +102,7 @@ static const struct { const char *name; int err; } errno_name[] = {
     { "ENOENT", ENOENT }, { "EEXIST", EEXIST }, { "EINTR", EINTR },
     { "EAGAIN", EAGAIN }, { "ENOMEM", ENOMEM }, { "EFBIG", EFBIG },
     { "EMFILE", EMFILE }, { "ESTALE", ESTALE }, { "ETIMEDOUT", ETIMEDOUT },
+    { "EMLINK", EMLINK },
 };
 
 /* settings, filled once by faultfs_init() */
@@ -112,6 +116,7 @@ static int count_mode;
 static long fault_nth;
 static int fault_errno = EIO;
 static int fault_kill;          /* FAULT_ERRNO=SIGKILL */
+static int fault_stop;          /* FAULT_ERRNO=STOP */
 static char fault_log[FPATH];
 static char count_log[FPATH];
 
@@ -375,6 +380,7 @@ __attribute__((constructor)) static void faultfs_init(void)
     else if (v && *v) {
         if (v[0] >= '0' && v[0] <= '9')
             fault_errno = (int)strtol(v, NULL, 10);
+        fault_stop = strcmp(v, "STOP") == 0;
         for (i = 0; i < sizeof errno_name / sizeof errno_name[0]; i++)
             if (strcmp(v, errno_name[i].name) == 0)
                 fault_errno = errno_name[i].err;
@@ -461,6 +467,10 @@ static int counted(enum family fam, const char *path, const char *path2)
         /* A crash point: the call never happens, nothing is cleaned up. */
         if (fault_kill)
             syscall(SYS_kill, (pid_t)syscall(SYS_getpid), SIGKILL);
+        if (fault_stop) {
+            syscall(SYS_kill, syscall(SYS_getpid), SIGSTOP);
+            fire = 0;
+        }
     }
     errno = saved;
     return fire ? fault_errno : 0;

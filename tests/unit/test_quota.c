@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "expect.h"
+#include "scratch.h"
 
 #include "../../store/backend.h"
 #include "../../store/quota.h"
@@ -359,30 +360,6 @@ static int setup(void **state)
     return 0;
 }
 
-/* rm_rf - remove a directory tree (no symlinks are made here) */
-static int rm_rf(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *de;
-    struct stat sb;
-    char p[1024];
-    int rc = 0;
-
-    if (d == NULL)
-        return -1;
-    while ((de = readdir(d)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
-        if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode))
-            rc |= rm_rf(p);
-        else
-            rc |= unlink(p);
-    }
-    closedir(d);
-    return rc | rmdir(dir);
-}
-
 static int teardown(void **state)
 {
     struct fixture *fx = *state;
@@ -439,8 +416,8 @@ static void test_cycle(void **state)
     EXPECT_INT(c, exists(fx, "maildirsize.lock"), 1);
     EXPECT_INT(c, get_text(fx, "maildirsize", buf, sizeof(buf)) > 0, 1);
     EXPECT_STR(c, buf, "10000S,100C\n380 4\n");
-    /* nothing left in tmp/ but the message that was there */
-    EXPECT_INT(c, entries(fx, "tmp"), 2);
+    /* in tmp/ the message that was there and the lock's own file */
+    EXPECT_INT(c, entries(fx, "tmp"), 3);
 
     EXPECT_INT(c, quota_fits(&q, 9620, &st), 1);
     EXPECT_INT(c, quota_fits(&q, 9621, &st), 0);
@@ -487,11 +464,13 @@ static void test_lock_busy(void **state)
                               time(NULL) - 1, &st), -1);
     EXPECT_STR(c, st.code, "4.3.0");
     EXPECT_INT(c, strstr(st.text, "maildirsize.lock") != NULL, 1);
-    /* the holder's lock stays; the loser leaves nothing more in tmp/ */
+    /* the holder's lock and its file in tmp/ stay; the loser leaves
+     * nothing more in tmp/ */
     EXPECT_INT(c, exists(fx, "maildirsize.lock"), 1);
-    EXPECT_INT(c, entries(fx, "tmp"), 3);
+    EXPECT_INT(c, entries(fx, "tmp"), 4);
     quota_end(&q);
     EXPECT_INT(c, exists(fx, "maildirsize.lock"), 0);
+    EXPECT_INT(c, entries(fx, "tmp"), 3);
     CHECKED();
 }
 
