@@ -493,6 +493,8 @@ static int take(struct item *it, int i, long long now)
 
     if (!s->wanted || s->done || s->state == S_RUNNING)
         return 0;
+    if (s->state == S_IDLE && q.once)
+        return 0;               /* retries are for later runs */
     if (s->state == S_IDLE && s->next > now) {
         if (s->next < q.next_retry)
             q.next_retry = s->next;
