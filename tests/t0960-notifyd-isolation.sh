@@ -160,6 +160,8 @@ nd_stop
 
 # --- a healthy endpoint's retries do not wait for the stalled one -------------
 scene retry
+use_slow
+wh_mode stall 3600
 use_good
 wh_reset
 wh_mode 500first
