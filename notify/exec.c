@@ -8,7 +8,11 @@
  * environment.  Exit 0 is done, 75 (EX_TEMPFAIL, as for Postfix
  * pipe(8)) asks for a retry, any other exit or a signal fails for
  * good.  An attempt that outlives ep->timeout_ms has its whole process
- * group killed and is retried.
+ * group killed and is retried.  However it ends, once the shell has
+ * exited the group is killed too, before the shell is reaped (its pid,
+ * the group's id, cannot be reused until then): what the command left
+ * running in the background does not outlive the attempt, nor pile up
+ * one per event.
  *
  * Nothing here blocks: stdin is fed as the pipe drains, and the end of
  * the child is a pidfd (pidfd_open(2)) turning readable, after which
@@ -254,9 +258,17 @@ static void reap(struct exec_state *s, struct run *r, long timeout_ms)
 {
     struct job *j = r->job;
     char t[32];
+    siginfo_t si;
     pid_t got;
     int wst;
 
+    /* Ended?  Then kill the group while its zombie leader holds the id. */
+    si.si_pid = 0;
+    while (waitid(P_PID, (id_t)r->pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0
+           && errno == EINTR)
+        continue;
+    if (si.si_pid == r->pid)
+        kill(-r->pid, SIGKILL);
     while ((got = waitpid(r->pid, &wst, WNOHANG)) < 0 && errno == EINTR)
         continue;
     if (got == 0)

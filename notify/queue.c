@@ -2,20 +2,30 @@
  * queue.c - lda-notifyd's loop: outbox in, attempts out, retries kept
  *
  * Events come in by name (notify/watch.c: inotify, lda's wake-ups,
- * scans of new/).  At most QUEUE_WINDOW events are held in memory at
- * once, so a backlog of any length costs the same memory: the rest wait
- * in new/ and are read when there is room.
+ * scans of new/).  Each event held in memory has one slot per endpoint,
+ * and endpoints are independent: each has its own window of at most
+ * QUEUE_WINDOW events it is working on (slots due or in flight), so a
+ * backlog of any length costs the same memory, and an endpoint that is
+ * slow or down fills its own window only.
  *
- * Each event held has one slot per endpoint.  A slot the event's type,
- * domain, user or folder does not match is idle; the others are started
- * as their endpoint's concurrency allows, and each attempt ends in
- * notifier_done().  When no slot is running any more, the event is
+ * An event is read while some endpoint has room.  A slot the event's
+ * type, domain, user or folder does not match stays idle; a due slot
+ * whose endpoint has room is started as the endpoint's concurrency
+ * allows; a due slot whose endpoint is full is deferred: the event
+ * stays in new/, and once that endpoint has room again it walks new/
+ * itself (a pass of its own, watch_walk()) to catch up, at its own pace.
+ * A failed attempt parks its slot until its retry time: the slot leaves
+ * its endpoint's window, and the retry is made from memory while other
+ * endpoints still hold the event, else from disk after a scan.
+ *
+ * An event is held while any slot is due or in flight; then it is
  * settled: gone from new/ when every endpoint took it (or gave it up to
- * dead/), else its progress is written to state/ and it waits for the
- * next scan after its earliest retry time.  Success at the first go
- * writes nothing but the unlink.  Sending is at least once: a crash
- * between an endpoint's 2xx and the unlink sends the event again, with
- * the same webhook-id, which is what receivers deduplicate on.
+ * dead/), else what has changed (an endpoint done, an attempt failed)
+ * is written to state/ and the event waits in new/.  Success at the
+ * first go everywhere writes nothing but the unlink.  Sending is at
+ * least once: a crash between an endpoint's 2xx and the record sends
+ * the event again, with the same webhook-id, which is what receivers
+ * deduplicate on.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,7 +47,8 @@
 #include "state.h"
 #include "watch.h"
 
-#define QUEUE_WINDOW 512        /* events held in memory at most */
+#define QUEUE_WINDOW 512        /* events an endpoint works on at once */
+#define QUEUE_BATCH 256         /* names read in a row, then poll(2) */
 #define QUEUE_MAX_EVENT (1024 * 1024)   /* bigger is not lda's */
 #define QUEUE_MAX_FDS 1024
 #define QUEUE_IDLE_MS 60000     /* look at new/ at least this often */
@@ -46,7 +57,13 @@
 volatile sig_atomic_t queue_stop;
 volatile sig_atomic_t queue_reload;
 
-enum { S_IDLE, S_NEED, S_RUNNING, S_ENDED };
+/*
+ * A slot is idle (not wanted, done, or parked until next), due (waiting
+ * for a place among the endpoint's concurrency), running, or deferred
+ * (due, but the endpoint's window was full).  Due and running slots
+ * count in their endpoint's window.
+ */
+enum { S_IDLE, S_NEED, S_RUNNING, S_DEFER };
 
 struct slot {
     struct job job;
@@ -65,15 +82,25 @@ struct item {
     json_t *rec;                /* state/<id>.json, once there is cause */
     int dirty;                  /* rec changed */
     int running;
+    int via;                    /* read by a scan (-1) or an endpoint */
     struct slot slot[];
+};
+
+/* The queue's side of an endpoint. */
+struct lane {
+    int held;                   /* its slots due or running */
+    int behind;                 /* events deferred since its last pass */
+    DIR *walk;                  /* its pass over new/, to catch up */
 };
 
 static struct {
     struct notifyd_config *cfg;
     struct item *head, **tail;
     int held;
+    struct lane *lane;          /* one per endpoint */
     struct watch w;
-    long long next_scan;        /* Unix ms: a retry falls due */
+    long long next_scan;        /* Unix ms: a retry on disk falls due */
+    long long next_retry;       /* Unix ms: one in memory falls due */
     int once;
     int sig;                    /* signalfd: TERM, INT, HUP */
     long sent, failed, dead, waiting;
@@ -92,6 +119,36 @@ static long long now_ms(void)
 
     clock_gettime(CLOCK_REALTIME, &ts);
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* in_window - whether a slot state counts in its endpoint's window */
+static int in_window(int state)
+{
+    return state == S_NEED || state == S_RUNNING;
+}
+
+/* mark - move slot i of it to state, keeping its endpoint's count */
+static void mark(struct item *it, int i, int state)
+{
+    q.lane[i].held += in_window(state) - in_window(it->slot[i].state);
+    it->slot[i].state = state;
+}
+
+/* room - whether endpoint i may take one more event */
+static int room(int i)
+{
+    return q.lane[i].held < QUEUE_WINDOW;
+}
+
+/* any_room - whether some endpoint may take one more event */
+static int any_room(void)
+{
+    int i;
+
+    for (i = 0; i < q.cfg->nep; i++)
+        if (room(i))
+            return 1;
+    return 0;
 }
 
 /* held - whether the event is in memory already */
@@ -180,29 +237,47 @@ static void bury(struct item *it, int i, const char *why)
               ep->name, it->slot[i].attempts, why);
 }
 
-/* settle - an event no slot works on any more: done, or wait for later */
+/* recorded_done - whether the record says slot i is done already */
+static int recorded_done(struct item *it, int i)
+{
+    json_t *e = json_object_get(json_object_get(it->rec, "endpoints"),
+                                q.cfg->ep[i].name);
+
+    return json_is_true(json_object_get(e, "done"));
+}
+
+/*
+ * settle - an event no slot is due or running for: done, or left in
+ * new/ with what changed written to state/.  A deferred slot is due
+ * as the record says (or as the lack of one says): nothing to write for
+ * it, but its endpoint is told to catch up.
+ */
 static void settle(struct item *it)
 {
     long long wake = LLONG_MAX;
     char path[4096], name[QUEUE_ID_MAX + 8];
     struct status st;
     json_t *e;
-    int i;
+    int i, pending = 0;
 
     for (i = 0; i < q.cfg->nep; i++) {
         struct slot *s = &it->slot[i];
 
-        if (!s->wanted || s->done)
+        if (!s->wanted)
             continue;
-        if (s->next < wake)
-            wake = s->next;
-        if (it->dirty) {
-            e = state_endpoint(record(it), q.cfg->ep[i].name);
-            json_object_set_new(e, "attempts", json_integer(s->attempts));
-            json_object_set_new(e, "next", json_integer(s->next));
+        if (s->done) {
+            /* another endpoint still wants it: remember this one's */
+            if (!recorded_done(it, i))
+                it->dirty = 1;
+            continue;
         }
+        pending = 1;
+        if (s->state == S_DEFER)
+            q.lane[i].behind = 1;
+        else if (s->next < wake)
+            wake = s->next;
     }
-    if (wake == LLONG_MAX) {
+    if (!pending) {
         snprintf(name, sizeof(name), "%s%s", it->id, OUTBOX_SUFFIX);
         if (state_path(path, sizeof(path), q.cfg->outbox, "new", name,
                        NULL) == 0 && unlink(path) < 0 && errno != ENOENT)
@@ -210,17 +285,29 @@ static void settle(struct item *it)
         if (it->rec)
             state_remove(q.cfg->outbox, it->id);
     } else {
-        for (i = 0; it->dirty && i < q.cfg->nep; i++)
-            if (it->slot[i].wanted && it->slot[i].done)
-                json_object_set_new(state_endpoint(record(it),
-                                                   q.cfg->ep[i].name),
-                                    "done", json_true());
+        for (i = 0; it->dirty && i < q.cfg->nep; i++) {
+            struct slot *s = &it->slot[i];
+
+            if (!s->wanted)
+                continue;
+            e = state_endpoint(record(it), q.cfg->ep[i].name);
+            if (s->done) {
+                json_object_set_new(e, "done", json_true());
+                continue;
+            }
+            json_object_set_new(e, "attempts", json_integer(s->attempts));
+            json_object_set_new(e, "next", json_integer(s->next));
+        }
         if (it->dirty && state_save(q.cfg->outbox, it->id, it->rec, &st) < 0)
             log_warn("event %s: %s", it->id, st.text);
         if (wake < q.next_scan)
             q.next_scan = wake;
-        q.waiting++;
+        /* a catch-up pass sees an event the last scan counted already */
+        if (wake != LLONG_MAX && (it->via < 0 || it->dirty))
+            q.waiting++;
     }
+    for (i = 0; i < q.cfg->nep; i++)
+        mark(it, i, S_IDLE);
     json_decref(it->rec);
     free(it->body);
     free(it);
@@ -249,8 +336,11 @@ static void quarantine(const char *id)
 
 static long long delay(int n);
 
-/* admit - take an event into memory, or settle it at once */
-static void admit(const char *id)
+/*
+ * admit - take an event into memory, or settle it at once; via is the
+ * endpoint whose catch-up pass found it, -1 for the watch
+ */
+static void admit(const char *id, int via)
 {
     struct item *it;
     json_t *ev, *e, *data;
@@ -269,6 +359,7 @@ static void admit(const char *id)
         return;
     }
     snprintf(it->id, sizeof(it->id), "%s", id);
+    it->via = via;
     it->body = body;
     it->len = len;
     if ((ev = json_loadb(body, len, 0, NULL)) == NULL) {
@@ -306,10 +397,11 @@ static void admit(const char *id)
         if (still_disabled(ep)) {
             it->dirty = 1;
             bury(it, i, "endpoint disabled (HTTP 410 Gone)");
-        } else if (s->next <= now) {
-            s->state = S_NEED;
+        } else if (s->next <= now && room(i)) {
+            mark(it, i, S_NEED);
             need++;
-        }
+        } else if (s->next <= now)
+            s->state = S_DEFER;
     }
     json_decref(ev);
     if (need == 0) {
@@ -340,7 +432,7 @@ void notifier_done(struct job *j)
     struct status st;
     long long ra, wait;
 
-    s->state = S_ENDED;
+    mark(it, i, S_IDLE);
     it->running--;
     j->ep->inflight--;
     s->attempts++;
@@ -389,28 +481,53 @@ void notifier_done(struct job *j)
     }
 }
 
+/*
+ * take - whether slot i of it is to be started now: a parked slot whose
+ * time came, or a deferred one, joins its endpoint's window if there is
+ * room (else it is deferred); a due slot of a disabled endpoint is
+ * buried instead
+ */
+static int take(struct item *it, int i, long long now)
+{
+    struct slot *s = &it->slot[i];
+
+    if (!s->wanted || s->done || s->state == S_RUNNING)
+        return 0;
+    if (s->state == S_IDLE && q.once)
+        return 0;               /* retries are for later runs */
+    if (s->state == S_IDLE && s->next > now) {
+        if (s->next < q.next_retry)
+            q.next_retry = s->next;
+        return 0;
+    }
+    if (still_disabled(&q.cfg->ep[i])) {
+        mark(it, i, S_IDLE);
+        it->dirty = 1;
+        bury(it, i, "endpoint disabled (HTTP 410 Gone)");
+        return 0;
+    }
+    if (s->state != S_NEED)
+        mark(it, i, room(i) ? S_NEED : S_DEFER);
+    return s->state == S_NEED;
+}
+
 /* dispatch - start what endpoints have room for; settle finished events */
 static void dispatch(void)
 {
     struct item *it, **pp;
+    long long now = now_ms();
     int i;
 
+    q.next_retry = LLONG_MAX;
     for (pp = &q.head; (it = *pp) != NULL;) {
         for (i = 0; i < q.cfg->nep; i++) {
             struct endpoint *ep = &q.cfg->ep[i];
             struct slot *s = &it->slot[i];
 
-            if (s->state != S_NEED)
+            if (!take(it, i, now) || ep->inflight >= ep->concurrency
+                || stopping())
                 continue;
-            if (still_disabled(ep)) {
-                s->state = S_ENDED;
-                it->dirty = 1;
-                bury(it, i, "endpoint disabled (HTTP 410 Gone)");
-                continue;
-            }
-            if (ep->inflight >= ep->concurrency || stopping())
-                continue;
-            s->state = S_RUNNING;
+            mark(it, i, S_RUNNING);
             memset(&s->job, 0, sizeof(s->job));
             s->job.ep = ep;
             snprintf(s->job.id, sizeof(s->job.id), "%s", it->id);
@@ -423,7 +540,7 @@ static void dispatch(void)
             ep->ops->start(ep, &s->job);
         }
         for (i = 0; i < q.cfg->nep; i++)
-            if (it->slot[i].state == S_NEED || it->slot[i].state == S_RUNNING)
+            if (in_window(it->slot[i].state))
                 break;
         if (i < q.cfg->nep && !(stopping() && it->running == 0)) {
             pp = &it->next;
@@ -454,6 +571,19 @@ static long long scan_due(void)
     return q.next_scan;
 }
 
+/* behind - whether an endpoint has room and events to catch up on */
+static int behind(void)
+{
+    int i;
+
+    if (stopping())
+        return 0;
+    for (i = 0; i < q.cfg->nep; i++)
+        if (room(i) && (q.lane[i].walk || q.lane[i].behind))
+            return 1;
+    return 0;
+}
+
 /* on_signals - TERM and INT stop, HUP reloads (read from the signalfd) */
 static void on_signals(void)
 {
@@ -475,7 +605,9 @@ static void wait_for_work(void)
     long timeout = QUEUE_IDLE_MS;
     long long now = now_ms(), due = scan_due();
 
-    if (watch_busy(&q.w) && q.held < QUEUE_WINDOW)
+    if (q.next_retry < due)
+        due = q.next_retry;
+    if ((watch_busy(&q.w) && any_room() && !stopping()) || behind())
         timeout = 0;            /* more to read right away */
     else
         timeout = due <= now ? 0 : due - now < timeout ? (long)(due - now)
@@ -501,25 +633,55 @@ static void wait_for_work(void)
     watch_read(&q.w, pfd + 1);
     for (i = 0; i < q.cfg->nep && i < 256; i++)
         q.cfg->ep[i].ops->progress(&q.cfg->ep[i], pfd + first[i], count[i]);
-    /* Retries fall due; "replay" and "enable" are seen within a minute. */
-    if (now_ms() >= scan_due())
+    /*
+     * Retries fall due; "replay" and "enable" are seen within a minute.
+     * Once is one scan: retries are for later runs.
+     */
+    if (!q.once && now_ms() >= scan_due())
         q.w.rescan = 1;
 }
 
-/* feed - take in events while there is room */
+/*
+ * catch_up - endpoint i walks new/ for the events it was too full to
+ * take, while it has room; a pass begins when it has fallen behind
+ * since the last one began
+ */
+static void catch_up(int i)
+{
+    struct lane *l = &q.lane[i];
+    char id[QUEUE_ID_MAX];
+    int n;
+
+    for (n = 0; n < QUEUE_BATCH && !stopping() && room(i); n++) {
+        if (l->walk == NULL) {
+            if (!l->behind)
+                break;
+            l->behind = 0;
+        }
+        if (watch_walk(q.cfg->outbox, &l->walk, id) < 0)
+            break;
+        admit(id, i);
+    }
+}
+
+/* feed - take in events while there is room, a batch at a time */
 static void feed(void)
 {
     char id[QUEUE_ID_MAX];
+    int i, n;
 
-    while (!stopping() && q.held < QUEUE_WINDOW && watch_next(&q.w, id) == 0) {
+    for (n = 0; n < QUEUE_BATCH && !stopping() && any_room()
+         && watch_next(&q.w, id) == 0; n++) {
         if (q.w.began) {
             /* A scan sees every waiting event again, and their times. */
             q.w.began = 0;
             q.next_scan = LLONG_MAX;
             q.waiting = 0;
         }
-        admit(id);
+        admit(id, -1);
     }
+    for (i = 0; i < q.cfg->nep; i++)
+        catch_up(i);
 }
 
 /* queue_run - serve the outbox until told to stop (or, once, drained) */
@@ -534,6 +696,10 @@ int queue_run(struct notifyd_config *cfg, int once, struct status *st)
     q.once = once;
     q.next_scan = LLONG_MAX;
     q.sig = q.w.ino = q.w.wake = q.w.lock = -1;
+    if ((q.lane = calloc((size_t)cfg->nep, sizeof(*q.lane))) == NULL) {
+        rc = status_errno(st, errno, "lda-notifyd");
+        goto out;
+    }
     srandom((unsigned)now_ms() ^ (unsigned)getpid());
     /*
      * Signals are read from a descriptor in the loop, so that one that
@@ -572,11 +738,9 @@ int queue_run(struct notifyd_config *cfg, int once, struct status *st)
         dispatch();
         if (stopping() && q.held == 0)
             break;
-        if (once && q.held == 0 && !watch_busy(&q.w))
+        if (once && q.held == 0 && !watch_busy(&q.w) && !behind())
             break;
         wait_for_work();
-        if (once)
-            q.w.rescan = 0;     /* one pass: retries are for later runs */
     }
     log_info("%s: %ld sent, %ld failed attempts, %ld dead, %ld waiting",
              once ? "done" : "stopping", q.sent, q.failed, q.dead,
@@ -584,9 +748,13 @@ int queue_run(struct notifyd_config *cfg, int once, struct status *st)
     if (once && q.waiting)
         rc = 1;
 out:
-    for (i = 0; i < cfg->nep; i++)
+    for (i = 0; i < cfg->nep; i++) {
         if (cfg->ep[i].ops->fini)
             cfg->ep[i].ops->fini(&cfg->ep[i]);
+        if (q.lane && q.lane[i].walk)
+            closedir(q.lane[i].walk);
+    }
+    free(q.lane);
     watch_close(&q.w);
     if (q.sig >= 0)
         close(q.sig);

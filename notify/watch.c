@@ -74,30 +74,48 @@ static long long ms(void)
 /* watch_next - the next id to look at: told ones first, then the scan */
 int watch_next(struct watch *w, char *id)
 {
-    struct dirent *d;
-    char path[4096];
-
     if (w->ring_r != w->ring_w) {
         memcpy(id, w->ring[w->ring_r], WATCH_ID_MAX);
         w->ring_r = (w->ring_r + 1) % WATCH_RING;
         return 0;
     }
-    if (w->scan == NULL && w->rescan) {
+    if (w->scan == NULL) {
+        if (!w->rescan)
+            return -1;
         w->rescan = 0;
         w->began = 1;
         w->scan_start = ms();
-        if (state_path(path, sizeof(path), w->outbox, "new", NULL,
-                       NULL) == 0 && (w->scan = opendir(path)) == NULL)
-            log_warn("open '%s': %m", path);
     }
-    while (w->scan && (d = readdir(w->scan)) != NULL)
+    if (watch_walk(w->outbox, &w->scan, id) == 0)
+        return 0;
+    w->scan_took = ms() - w->scan_start;
+    return -1;
+}
+
+/*
+ * watch_walk - the next event name of a pass over new/ kept in *dir:
+ * the pass begins when *dir is NULL and ends (-1, *dir NULL again) when
+ * new/ has no more names; the queue keeps one pass per endpoint that
+ * has events to catch up on, besides the watch's own scans
+ */
+int watch_walk(const char *outbox, DIR **dir, char *id)
+{
+    struct dirent *d;
+    char path[4096];
+
+    if (*dir == NULL) {
+        if (state_path(path, sizeof(path), outbox, "new", NULL, NULL) < 0)
+            return -1;
+        if ((*dir = opendir(path)) == NULL) {
+            log_warn("open '%s': %m", path);
+            return -1;
+        }
+    }
+    while ((d = readdir(*dir)) != NULL)
         if (watch_event_name(d->d_name, id, WATCH_ID_MAX) == 0)
             return 0;
-    if (w->scan) {
-        closedir(w->scan);
-        w->scan = NULL;
-        w->scan_took = ms() - w->scan_start;
-    }
+    closedir(*dir);
+    *dir = NULL;
     return -1;
 }
 

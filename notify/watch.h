@@ -29,6 +29,7 @@ int watch_open(struct watch *w, const char *outbox, int once,
                struct status *st);
 void watch_close(struct watch *w);
 int watch_next(struct watch *w, char *id);
+int watch_walk(const char *outbox, DIR **dir, char *id);
 int watch_busy(const struct watch *w);
 int watch_fds(struct watch *w, struct pollfd *pfd);
 void watch_read(struct watch *w, const struct pollfd *pfd);

@@ -18,6 +18,13 @@
  * init() and reused, so that after warm-up an attempt allocates nothing
  * here and goes out on a kept-alive connection.
  *
+ * Of the answer's body, the first ATT_REPLY_MAX bytes are kept for the
+ * attempt log and the rest up to WH_DRAIN_MAX is read and dropped, so
+ * that the connection stays usable; a longer body is not read at all:
+ * the transfer is cut (the connection closed) and the attempt judged by
+ * the status line, which had come already.  A receiver answering with a
+ * gigabyte costs next to nothing.
+ *
  * notifier_done() is called from progress(), never from a libcurl
  * callback, once the attempt's handle is free again.  fini() drops
  * attempts still in flight without notifier_done().
@@ -51,6 +58,7 @@ static char hdr_agent[] = "User-Agent: lda-notifyd/" LDA_NOTIFYD_VERSION;
 static char hdr_expect[] = "Expect:";   /* no 100-continue round trip */
 
 #define SIG_PREFIX "webhook-signature: "
+#define WH_DRAIN_MAX (64 * 1024)        /* body bytes read at most */
 
 /* One attempt in flight (or a free easy handle waiting for one). */
 struct wh_slot {
@@ -58,6 +66,8 @@ struct wh_slot {
     struct job *job;                    /* NULL when free */
     struct wh_slot *next_free;
     size_t reply_len;
+    size_t body_len;                    /* bytes of the body read */
+    int cut;                            /* we ended the body early */
     /* our own list nodes over our own buffers: libcurl only reads it */
     struct curl_slist hdr[HDR_OWN + ENDPOINT_MAX_HEADERS];
     char id[16 + sizeof(((struct job *)0)->id)];
@@ -156,7 +166,10 @@ static int on_timer(CURLM *multi, long ms, void *arg)
     return 0;
 }
 
-/* on_write - CURLOPT_WRITEFUNCTION: keep the reply's start, drop the rest */
+/*
+ * on_write - CURLOPT_WRITEFUNCTION: keep the reply's start, drop the
+ * rest; past WH_DRAIN_MAX, a short count makes libcurl end the transfer
+ */
 static size_t on_write(char *data, size_t size, size_t n, void *arg)
 {
     struct wh_slot *s = arg;
@@ -166,6 +179,11 @@ static size_t on_write(char *data, size_t size, size_t n, void *arg)
         room = len;
     memcpy(s->job->res.reply + s->reply_len, data, room);
     s->reply_len += room;
+    s->body_len += len;
+    if (s->body_len > WH_DRAIN_MAX) {
+        s->cut = 1;
+        return 0;
+    }
     return len;
 }
 
@@ -206,6 +224,8 @@ static void finish(struct wh_slot *s, CURLcode rc)
     char *loc = NULL;
 
     curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &code);
+    if (s->cut && rc == CURLE_WRITE_ERROR)
+        rc = CURLE_OK;          /* the body we chose not to read */
     r->status = code;
     r->reply[s->reply_len] = '\0';
     r->retry_after = -1;
@@ -322,7 +342,8 @@ static void webhook_start(struct endpoint *ep, struct job *j)
     curl_easy_setopt(s->easy, CURLOPT_POSTFIELDS, j->body ? j->body : "");
     curl_easy_setopt(s->easy, CURLOPT_POSTFIELDSIZE_LARGE,
                      (curl_off_t)j->len);
-    s->reply_len = 0;
+    s->reply_len = s->body_len = 0;
+    s->cut = 0;
     s->err[0] = '\0';
     s->job = j;
     j->priv = s;

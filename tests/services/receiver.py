@@ -19,12 +19,18 @@ A request that fails verification is answered like any other (the test
 sees it in the log with verified=false); nothing is hidden.
 
 Control (not logged as webhooks):
-  POST /_control {"mode": "ok"|"500"|"410"|"429"|"503"|"302"|"stall",
+  POST /_control {"mode": "ok"|"500"|"410"|"429"|"503"|"302"|"stall"|
+                          "big"|"500first",
                   "retry_after": N or "HTTP-date" (429/503, optional),
                   "count": K (the next K webhooks, then back to ok),
                   "stall": seconds (stall: wait that long, or until the
                            client closes, then answer 200),
+                  "size": bytes (big: answer 200 with a body this long,
+                          made as it is sent, until the client leaves;
+                          "answered" is 200, "sent" the body bytes sent),
                   "reset": true (empty the log and zero the counters)}
+  500first answers 500 to the first request of each webhook-id, 200 to
+  the later ones.
   GET /_stats -> {"received": n, "verified": n, "ids": distinct webhook-id
                   values among the verified requests, "mode": current}
 
@@ -56,7 +62,8 @@ import time
 
 import svc
 
-MODES = ("ok", "500", "410", "429", "503", "302", "stall")
+MODES = ("ok", "500", "410", "429", "503", "302", "stall", "big", "500first")
+BIG_CHUNK = b"x" * 65536
 TIMESTAMP_RE = re.compile(r"[0-9]{1,15}\Z")
 
 
@@ -75,6 +82,7 @@ class State:
         self.verified = 0
         self.ids = set()
         self.conns = 0
+        self.seen = set()           # webhook-ids answered by 500first
 
     def next_conn(self):
         with self.lock:
@@ -90,6 +98,13 @@ class State:
                 if self.count <= 0:
                     self.mode, self.count = {"mode": "ok"}, None
             return mode
+
+    def first_time(self, msg_id):
+        """Whether 500first has not seen MSG_ID yet (and remember it)."""
+        with self.lock:
+            new = msg_id not in self.seen
+            self.seen.add(msg_id)
+            return new
 
     def set_mode(self, mode, count):
         with self.lock:
@@ -270,6 +285,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     mode["retry_after"] = str(ra)
                 if mode["mode"] == "stall":
                     mode["stall"] = float(req.get("stall", 3600))
+                if mode["mode"] == "big":
+                    mode["size"] = int(req.get("size", 1 << 30))
                 count = req.get("count")
                 if count is not None and count != "":
                     count = int(count)
@@ -310,20 +327,40 @@ class Handler(http.server.BaseHTTPRequestHandler):
             time.sleep(max(0.0, end - time.monotonic()))
             return False
 
+    def answer_big(self, size):
+        """200 with SIZE body bytes, made as they go; the bytes sent."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(size))
+        self.end_headers()
+        sent = 0
+        try:
+            self.wfile.flush()
+            while sent < size:
+                n = min(len(BIG_CHUNK), size - sent)
+                self.connection.sendall(BIG_CHUNK[:n])
+                sent += n
+        except OSError:
+            self.close_connection = True
+        return sent
+
     def webhook(self, body):
         state = self.server.state
         now = time.time()
         err = verify(self.headers, body, state.keys, state.tolerance, now)
         mode = state.take_mode()
         m = mode["mode"]
-        status, extra = 200, []
-        if m == "stall":
+        status, extra, sent = 200, [], None
+        if m == "500first":
+            if state.first_time(self.headers.get("webhook-id")):
+                status = 500
+        elif m == "stall":
             if self.client_gone_during(mode["stall"]):
                 status = None
         elif m == "302":
             status = 302
             extra.append(("Location", "http://%s:%d/redirected" % self.server.server_address[:2]))
-        elif m != "ok":
+        elif m not in ("ok", "big"):
             status = int(m)
             if "retry_after" in mode and m in ("429", "503"):
                 extra.append(("Retry-After", mode["retry_after"]))
@@ -337,6 +374,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             parsed = None
         if status is None:
             self.close_connection = True
+        elif m == "big":
+            sent = self.answer_big(mode["size"])
         elif status == 200:
             self.answer(200, b'{"ok":true}\n', extra)
         else:
@@ -345,7 +384,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                       "body": body.decode("utf-8", errors="replace"),
                       "json": parsed, "verified": err is None,
                       "verify_error": err, "answered": status, "mode": m,
-                      "conn": self.conn_id})
+                      "conn": self.conn_id, "sent": sent})
 
 
 class Server(http.server.ThreadingHTTPServer):

@@ -27,9 +27,11 @@
 #                                  the range, can end in a TCP self-connect)
 #   wh_stop                        SIGTERM the receiver WH_PID, wait for it to end
 #   wh_mode MODE [ARG] [COUNT]     answer the next COUNT webhooks (all when
-#                                  empty) by MODE: ok 500 410 429 503 302 stall;
-#                                  ARG: Retry-After (429/503: seconds or an
-#                                  HTTP-date) or the stall seconds (stall)
+#                                  empty) by MODE: ok 500 410 429 503 302 stall
+#                                  big 500first (see receiver.py); ARG:
+#                                  Retry-After (429/503: seconds or an
+#                                  HTTP-date), the stall seconds (stall) or
+#                                  the body's size (big)
 #   wh_reset                       empty WH_LOG and zero the counters
 #   wh_stats                       the receiver's /_stats JSON
 #   wh_received                    number of webhooks logged (verified or not)
@@ -193,8 +195,11 @@ wh_mode() {
     local mode=$1 arg=${2:-} count=${3:-} j
     j="\"mode\":\"$mode\""
     if [ -n "$arg" ]; then
-        if [ "$mode" = stall ]; then j="$j,\"stall\":$arg"
-        else j="$j,\"retry_after\":\"$arg\""; fi
+        case $mode in
+            stall) j="$j,\"stall\":$arg" ;;
+            big) j="$j,\"size\":$arg" ;;
+            *) j="$j,\"retry_after\":\"$arg\"" ;;
+        esac
     fi
     [ -z "$count" ] || j="$j,\"count\":$count"
     wh_control "{$j}" > /dev/null
