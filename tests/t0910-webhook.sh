@@ -327,7 +327,7 @@ G=$(gap "$ID")
 check "... the second request came >= 2.5 s after the first (got ${G:-none} s)" \
     python3 -c "import sys; sys.exit(0 if float('${G:-0}') >= 2.5 else 1)"
 wh_reset
-wh_mode 503 "$(python3 -c 'import email.utils, time; print(email.utils.formatdate(time.time() + 4, usegmt=True))')" 1
+wh_mode 503 "$(python3 -c 'import email.utils, time; print(email.utils.formatdate(time.time() + 8, usegmt=True))')" 1
 deliver bob@example.com afterdate
 check "503 with an HTTP-date Retry-After: retried and delivered" wh_wait_count 2 15
 G=$(gap "$ID")
