@@ -3,7 +3,8 @@
 #
 # Each harness starts from a scratch copy of tests/fuzz/corpus/NAME in
 # build/fuzz/run/NAME (what it finds stays there: the seeds in the tree
-# change only by hand), bounded in time, per input and in memory.  Any
+# change only by hand), with tests/fuzz/NAME.dict when there is one (the
+# tokens its parser looks for), bounded in time, per input and memory.  Any
 # crash, leak, undefined behaviour, timeout or excess memory fails the
 # run; the input that did it is left in build/fuzz/run/NAME/.
 secs=$1
@@ -14,7 +15,10 @@ for n in "$@"; do
     rm -rf "$dir"
     mkdir -p "$dir/corpus"
     cp tests/fuzz/corpus/"$n"/* "$dir/corpus/" || exit 1
-    if UBSAN_OPTIONS=print_stacktrace=1 build/fuzz/fuzz_"$n" \
+    dict=
+    [ -f tests/fuzz/"$n".dict ] && dict=-dict=tests/fuzz/$n.dict
+    # shellcheck disable=SC2086
+    if UBSAN_OPTIONS=print_stacktrace=1 build/fuzz/fuzz_"$n" $dict \
         -max_total_time="$secs" -timeout=10 -rss_limit_mb=1024 \
         -print_final_stats=1 -artifact_prefix="$dir/" "$dir/corpus" \
         >"$dir/log" 2>&1; then
