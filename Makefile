@@ -6,6 +6,8 @@
 #   make check      install what the tests need (as root), build, run all
 #   make check SANITIZE=1   the same under ASan + UBSan (build/asan/)
 #   make bench      benchmarks against maildrop, dovecot-lda and a floor
+#   make fuzz       install clang (as root), build the libFuzzer harnesses
+#   make fuzz-run   and run each FUZZ_SECONDS (10) over its seeds
 #   make install    PREFIX=/usr/local DESTDIR=
 
 PREFIX ?= /usr/local
@@ -51,6 +53,7 @@ DEPS_CHECK = $(DEPS_BUILD) perl libcmocka-dev python3 postfix swaks \
              libnfs-utils python3-jsonschema
 DEPS_BENCH = $(DEPS_BUILD) python3 strace maildrop dovecot-core \
              nfs-ganesha nfs-ganesha-vfs
+DEPS_FUZZ = $(DEPS_BUILD) clang-14 libclang-rt-14-dev
 
 UTIL = util/status.c util/io.c
 STORE = store/backend.c store/local.c store/nfs.c store/lock.c \
@@ -87,7 +90,7 @@ NOTIFYD_LIBS = $(EVENT_LIBS) $(shell $(PKG_CONFIG) --libs libcurl libcrypto \
                  2>/dev/null || echo -lcurl -lcrypto)
 
 .PHONY: all check demo bench install clean deps-build deps-check \
-        deps-bench unit compat-libnfs6
+        deps-bench deps-fuzz unit compat-libnfs6 fuzz fuzz-run
 
 all: $(B)/lda $(B)/lda-notifyd
 
@@ -137,7 +140,7 @@ compat-libnfs6:
 
 # deps-*: install missing Debian packages when root; otherwise say what
 # is missing and go on (a developer may have them already).
-deps-build deps-check deps-bench: deps-%:
+deps-build deps-check deps-bench deps-fuzz: deps-%:
 	@sh tests/deps.sh $(DEPS_$(shell echo $* | tr a-z A-Z))
 
 unit: $(UNIT_BIN) $(UNITD_BIN)
@@ -162,6 +165,43 @@ bench: deps-bench
 	$(MAKE) SANITIZE= build/lda build/lda-notifyd
 	@CC='$(CC)' CFLAGS='$(CFLAGS)' bash bench/run.sh build/lda
 
+# Fuzzing: one libFuzzer harness per parser (tests/fuzz/), built with
+# clang, the library too, apart in build/fuzz/ (lda itself stays built
+# as above).  fuzz-run runs each for FUZZ_SECONDS over a scratch copy of
+# its seeds under build/fuzz/run/ and fails on any crash, leak or UB.
+# clang, unlike gcc, warns of the printf-like functions that hand their
+# va_list on (status.c, log.c): gcc checks their callers' formats.
+FUZZ_CC = clang-14
+FUZZ_SECONDS ?= 10
+FUZZ = header message recipient template rfc2047 addr config \
+       userdb_passwd userdb_tcp endpoint secrets quota mdname event
+FUZZ_BIN = $(FUZZ:%=build/fuzz/fuzz_%)
+FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 $(WARN) \
+              -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+              -fno-sanitize-recover=undefined -Wno-format-nonliteral
+FUZZ_OBJ = $(LIB_SRC:%.c=build/fuzz/obj/%.o) $(NOTIFYD:%.c=build/fuzz/obj/%.o)
+
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+build/fuzz/obj/store/nfs.o: FUZZ_CFLAGS += $(NFS_CFLAGS)
+
+build/fuzz/liblda.a: $(FUZZ_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) \
+    build/fuzz/liblda.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+	    build/fuzz/liblda.a $(NOTIFYD_LIBS)
+
+fuzz: deps-fuzz
+	$(MAKE) $(FUZZ_BIN)
+
+fuzz-run: fuzz
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ)
+
 install: $(B)/lda $(B)/lda-notifyd
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
 	    $(DESTDIR)$(MANDIR)/man5
@@ -175,4 +215,4 @@ clean:
 	rm -rf build demo/Maildir demo/outbox
 
 -include $(LIB_OBJ:.o=.d) $(NOTIFYD_OBJ:.o=.d) $(B)/obj/lda/main.d \
-    $(B)/obj/notify/notifyd.d
+    $(B)/obj/notify/notifyd.d $(FUZZ_OBJ:.o=.d)

@@ -45,6 +45,20 @@ static int parse_num(const char **p, const char *end, int64_t *out)
     return 0;
 }
 
+/*
+ * add_delta - *sum += d, or -1 when that leaves int64_t.  No real
+ * Maildir comes near 2^63 bytes or messages: such sums come from a
+ * damaged or hostile file, so it is refused (and recounted by load())
+ * rather than saturated into a number that would refuse mail forever.
+ */
+static int add_delta(int64_t *sum, int64_t d)
+{
+    if ((d > 0 && *sum > INT64_MAX - d) || (d < 0 && *sum < INT64_MIN - d))
+        return -1;
+    *sum += d;
+    return 0;
+}
+
 /* quota_parse - read maildirsize contents; -1 when malformed */
 int quota_parse(const char *buf, size_t len, struct quota_limits *lim,
                 struct quota_usage *use, int *lines)
@@ -88,8 +102,9 @@ int quota_parse(const char *buf, size_t len, struct quota_limits *lim,
             p++;
         if (p != eol)
             return -1;
-        use->bytes += b;
-        use->messages += c;
+        if (add_delta(&use->bytes, b) < 0
+            || add_delta(&use->messages, c) < 0)
+            return -1;
         (*lines)++;
     }
     return 0;

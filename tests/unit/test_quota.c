@@ -68,6 +68,19 @@ static void test_parse(void **state)
         {.in = "1000\n", .want_rc = -1},
         {.in = "99999999999999999999S\n", .want_rc = -1},
         {.in = "1000S\n99999999999999999999 1\n", .want_rc = -1},
+        /* sums past int64_t: malformed, so recounted (UB once) */
+        {.in = "1000S\n9000000000000000000 1\n9000000000000000000 1\n",
+         .want_rc = -1},
+        {.in = "1000S\n1 9000000000000000000\n1 9000000000000000000\n",
+         .want_rc = -1},
+        {.in = "1000S\n-9000000000000000000 1\n-9000000000000000000 1\n",
+         .want_rc = -1},
+        {.in = "1000S\n1 -9000000000000000000\n1 -9000000000000000000\n",
+         .want_rc = -1},
+        {.in = "1000S\n9000000000000000000 1\n-9000000000000000000 -1\n"
+               "9000000000000000000 1\n", .want_rc = 0,
+         .want_lim_bytes = 1000, .want_bytes = 9000000000000000000,
+         .want_messages = 1, .want_lines = 3},
     };
     size_t i;
     char label[100];
@@ -538,6 +551,12 @@ static void test_begin_file(void **state)
          .want_messages = REAL_MESSAGES, .want_lines = 1},
         {.name = "negative total", .text = "10000S,100C\n-5 -1\n",
          .lim = LIM(10000, 100), .want_recount = 1, .want_bytes = REAL_BYTES,
+         .want_messages = REAL_MESSAGES, .want_lines = 1},
+        /* wrapped, the sum would be a plausible 8553255926290448384 */
+        {.name = "sum past int64", .text = "10000S,100C\n"
+         "9000000000000000000 1\n9000000000000000000 1\n"
+         "9000000000000000000 1\n", .lim = LIM(10000, 100),
+         .want_recount = 1, .want_bytes = REAL_BYTES,
          .want_messages = REAL_MESSAGES, .want_lines = 1},
         {.name = "5120 bytes", .big = QUOTA_RECALC_SIZE,
          .lim = LIM(10000, 100), .want_recount = 1, .want_bytes = REAL_BYTES,
