@@ -398,7 +398,7 @@ static int store(struct ctx *c, struct status *st)
     /* A leading mbox "From " line is dropped; it may name the sender. */
     skip = message_from_line(buf, (size_t)n, fsender, sizeof(fsender));
     skipping = skip > 0 && buf[skip - 1] != '\n';
-    if (skip && !c->sender_known && !skipping)
+    if (skip && !c->sender_known && !skipping && fsender[0])
         set_sender(c, fsender);
     (void)header_trace(buf + skip, (size_t)n - skip, want_trace, c);
     folder = c->o->folder && *c->o->folder ? c->o->folder : c->rcpt.ext;

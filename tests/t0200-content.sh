@@ -31,6 +31,13 @@ check "the From line is dropped" sh -c "! grep -q '^From ' '$LAST'"
 deliver_file "$TEST_TMP/from" -f other@example.org -d bob@example.com
 is "$(head -n 1 "$LAST")" "Return-Path: <other@example.org>" "-f wins over the From line"
 
+# A From line whose sender does not fit names no sender: not the null one.
+{ printf 'From '; head -c 2000 /dev/zero | tr '\0' a; printf '@example.org Mon Nov 23 10:00:00 2026\nSubject: long\n\nx\n'; } \
+    > "$TEST_TMP/longfrom"
+deliver_file "$TEST_TMP/longfrom" -d bob@example.com
+is "$(head -n 1 "$LAST")" "Delivered-To: bob@example.com" \
+    "a From line's sender too long to keep: unknown, no Return-Path: <>"
+
 sample_msg > "$TEST_TMP/nofrom"
 deliver_file "$TEST_TMP/nofrom" -d bob@example.com
 is "$(head -n 1 "$LAST")" "Delivered-To: bob@example.com" \
