@@ -10,6 +10,7 @@
 secs=$1
 shift
 fail=0
+passed=0
 for n in "$@"; do
     dir=build/fuzz/run/$n
     rm -rf "$dir"
@@ -24,10 +25,12 @@ for n in "$@"; do
         >"$dir/log" 2>&1; then
         echo "fuzz $n: ok, $(sed -n 's/^stat::number_of_executed_units: *//p' \
             "$dir/log") runs in ${secs}s"
+        passed=$((passed + 1))
     else
         echo "fuzz $n: FAILED, see $dir/log and the input in $dir/"
         grep -E 'ERROR|runtime error|SUMMARY|fuzz_.*\.c:' "$dir/log" | head -20
-        fail=1
+        fail=$((fail + 1))
     fi
 done
-exit $fail
+echo "fuzz: $passed passed, $fail failed"
+[ "$fail" -eq 0 ]
