@@ -23,13 +23,13 @@ WORKERS=8                       # four streams per host
 
 # worker W - deliver messages W, W+8, ... from host mxa (even W) or mxb
 worker() {
-    local i rc=0 h=mxa
+    local i e rc=0 h=mxa
     [ $(($1 % 2)) = 1 ] && h=mxb
     for ((i = $1; i < TOTAL; i += WORKERS)); do
         { printf 'Subject: n%d\nMessage-ID: <%d@t>\n\n' "$i" "$i"
           head -c $((i * 37 % 9000)) /dev/zero | tr '\0' m; echo; } \
             | "$LDA" -c "$TEST_TMP/$h.conf" -f a@example.org -d bob@example.com \
-            || rc=1
+                2>>"$TEST_TMP/err.$1" || { e=$?; rc=1; echo "n$i exit $e" >>"$TEST_TMP/err.$1"; }
     done
     return $rc
 }
@@ -38,6 +38,8 @@ export LDA TEST_TMP TOTAL WORKERS
 
 seq 0 $((WORKERS - 1)) | xargs -P "$WORKERS" -I{} bash -c 'worker {}'
 is "$?" 0 "every delivery exited 0"
+# what lda said, so a failure here can be told from the log alone
+cat "$TEST_TMP"/err.* 2>/dev/null | head -n 40 | sed 's/^/# /' >&2
 check_many "$TOTAL"
 is "$(find "$MD/new" -name '*.mxa,*' | wc -l)/$(find "$MD/new" -name '*.mxb,*' | wc -l)" \
     "$((TOTAL / 2))/$((TOTAL / 2))" "half from each host, by name"
