@@ -55,11 +55,12 @@ DEPS_BENCH = $(DEPS_BUILD) python3 strace maildrop dovecot-core \
              nfs-ganesha nfs-ganesha-vfs
 DEPS_FUZZ = $(DEPS_BUILD) clang-14 libclang-rt-14-dev
 
-UTIL = util/status.c util/io.c
+UTIL = util/status.c util/io.c util/log.c
 STORE = store/backend.c store/local.c store/nfs.c store/lock.c \
         store/quota.c store/mdname.c store/maildir.c
-# Events: built into lda, which links jansson and libuuid only.
-NOTIFY = notify/rfc2047.c notify/addr.c notify/event.c notify/outbox.c
+# Events: the event and the outbox, built into both programs (lda links
+# jansson and libuuid only).
+EVENT = event/rfc2047.c event/addr.c event/event.c event/outbox.c
 # The daemon alone links libcurl and OpenSSL (their start-up cost would
 # be paid by every delivery).
 NOTIFYD = notify/registry.c notify/endpoint.c notify/secrets.c \
@@ -68,9 +69,9 @@ NOTIFYD = notify/registry.c notify/endpoint.c notify/secrets.c \
           notify/unixsock.c notify/watch.c notify/cmd.c
 NOTIFYD_OBJ = $(NOTIFYD:%.c=$(B)/obj/%.o)
 LDA = lda/config.c lda/recipient.c lda/template.c lda/message.c \
-      lda/header.c lda/log.c lda/privs.c lda/userdb.c lda/userdb_passwd.c \
+      lda/header.c lda/privs.c lda/userdb.c lda/userdb_passwd.c \
       lda/userdb_tcp.c lda/deliver.c
-LIB_SRC = $(UTIL) $(STORE) $(NOTIFY) $(LDA)
+LIB_SRC = $(UTIL) $(STORE) $(EVENT) $(LDA)
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/obj/%.o)
 
 UNIT = config recipient template message header mdname quota lock backend \

@@ -2,7 +2,7 @@
  * event.c - new-mail and quota events as JSON, written to the outbox
  *
  * One event per outcome worth telling an application about, in the
- * envelope of notify/event.schema.json: id (a UUID that stays the same
+ * envelope of event/event.schema.json: id (a UUID that stays the same
  * through every retry: the Standard Webhooks webhook-id), type,
  * timestamp, version, and data carrying the RFC 5423 event name.  The
  * header fields come from the scan lda makes while the message streams

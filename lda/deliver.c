@@ -10,7 +10,7 @@
  * loop on the way.  maildir_commit() then makes it durable and
  * visible.  Every outcome is one syslog line and, on failure, one
  * status line whose code tells Postfix what to do.  With an outbox,
- * the outcome is also an event (notify/event.c) made durable before
+ * the outcome is also an event (event/event.c) made durable before
  * lda exits; writing it can fail, but it never changes the exit code:
  * a tempfail after the message is in new/ would have Postfix deliver
  * it twice.
@@ -27,11 +27,11 @@
 #include "../store/backend.h"
 #include "../store/maildir.h"
 #include "../store/mdname.h"
-#include "../notify/event.h"
+#include "../event/event.h"
 #include "config.h"
 #include "deliver.h"
 #include "header.h"
-#include "log.h"
+#include "../util/log.h"
 #include "message.h"
 #include "privs.h"
 #include "recipient.h"

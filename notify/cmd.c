@@ -17,7 +17,7 @@
 #include <jansson.h>
 
 #include "cmd.h"
-#include "outbox.h"
+#include "../event/outbox.h"
 #include "watch.h"
 #include "state.h"
 

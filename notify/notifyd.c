@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../lda/log.h"
+#include "../util/log.h"
 #include "cmd.h"
 #include "endpoint.h"
 #include "queue.h"

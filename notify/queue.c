@@ -41,8 +41,8 @@
 
 #include <jansson.h>
 
-#include "../lda/log.h"
-#include "outbox.h"
+#include "../util/log.h"
+#include "../event/outbox.h"
 #include "queue.h"
 #include "state.h"
 #include "watch.h"

@@ -28,7 +28,7 @@
 
 #include "../util/io.h"
 #include "notifier.h"
-#include "rfc2047.h"
+#include "../event/rfc2047.h"
 #include "state.h"
 
 /* state_path - "<outbox>/<dir>[/<a>[/<b>]]"; -1 when too long */

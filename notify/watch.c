@@ -25,8 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../lda/log.h"
-#include "outbox.h"
+#include "../util/log.h"
+#include "../event/outbox.h"
 #include "state.h"
 #include "watch.h"
 

@@ -2,13 +2,13 @@
 # t0900 - lda's events in the outbox: files, fields, schema, failures
 #
 # lda alone, no lda-notifyd: each delivery leaves <outbox>/new/<id>.json
-# (valid against notify/event.schema.json), quota crossings and refusals
+# (valid against event/event.schema.json), quota crossings and refusals
 # leave their events, a broken outbox never changes the exit code, and
 # the wake datagram names the file.  Needs python3 with jsonschema
 # (Debian: python3-jsonschema).
 . "$(dirname "$0")/lib.sh"
 
-SCHEMA=$TOP_DIR/notify/event.schema.json
+SCHEMA=$TOP_DIR/event/event.schema.json
 MD=$TEST_TMP/Maildir
 OB=$TEST_TMP/outbox
 ARCH=$TEST_TMP/seen             # events already looked at

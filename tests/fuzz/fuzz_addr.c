@@ -1,5 +1,5 @@
 /*
- * fuzz_addr.c - address lists (notify/addr.c) from hostile From:/To:
+ * fuzz_addr.c - address lists (event/addr.c) from hostile From:/To:
  *
  * addr_parse_list() never fails: it stores at most max entries, each
  * with a non-empty address, every string terminated within its array,
@@ -7,8 +7,8 @@
  */
 #include "fuzz.h"
 
-#include "../../notify/addr.h"
-#include "../../notify/rfc2047.h"
+#include "../../event/addr.h"
+#include "../../event/rfc2047.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,5 +1,5 @@
 /*
- * fuzz_event.c - the event writer (notify/event.c) fed hostile header
+ * fuzz_event.c - the event writer (event/event.c) fed hostile header
  * fields and envelope strings
  *
  * The first part of the input is a message's header section, scanned
@@ -13,7 +13,7 @@
 #include "fuzz.h"
 
 #include "../../lda/header.h"
-#include "../../notify/event.h"
+#include "../../event/event.h"
 
 /* keep - the header scanner's callback, as lda's */
 static void keep(void *arg, const char *name, const char *value,

@@ -1,5 +1,5 @@
 /*
- * fuzz_rfc2047.c - header text decoding (notify/rfc2047.c)
+ * fuzz_rfc2047.c - header text decoding (event/rfc2047.c)
  *
  * Whatever the input and the buffer size, the output must be what
  * rfc2047.h promises: NUL-terminated, at most cap-1 bytes, its length
@@ -7,7 +7,7 @@
  */
 #include "fuzz.h"
 
-#include "../../notify/rfc2047.h"
+#include "../../event/rfc2047.h"
 
 /* check - out as promised for a buffer of cap bytes */
 static void check(const char *what, const char *out, size_t n, size_t cap)

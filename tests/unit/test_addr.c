@@ -15,8 +15,8 @@
 
 #include "expect.h"
 
-#include "../../notify/addr.h"
-#include "../../notify/rfc2047.h"
+#include "../../event/addr.h"
+#include "../../event/rfc2047.h"
 
 #define FFFD "\xef\xbf\xbd"
 #define MAX_ENTRIES 8

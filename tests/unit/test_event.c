@@ -18,8 +18,8 @@
 
 #include "expect.h"
 
-#include "../../notify/event.h"
-#include "../../notify/outbox.h"
+#include "../../event/event.h"
+#include "../../event/outbox.h"
 
 /* str - a string member by path "a.b", "" when absent */
 static const char *str(json_t *o, const char *a, const char *b)

@@ -15,7 +15,7 @@
 
 #include "expect.h"
 
-#include "../../notify/rfc2047.h"
+#include "../../event/rfc2047.h"
 
 #define FFFD "\xef\xbf\xbd"
 
