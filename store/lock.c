@@ -21,7 +21,13 @@
  * used to be a link to the delivered message, whose ctime a reader's
  * rename reset):
  *  - content naming this host (gethostname()) and a pid that is gone
- *    (kill(pid, 0) says ESRCH): stale at once;
+ *    (kill(pid, 0) says ESRCH): stale as soon as its content is read,
+ *    which is once the lock is LOCK_PEEK_SECS old by its mtime (one to
+ *    two seconds).  Holders keep it for milliseconds, so a lock that
+ *    old is rarely removed as it is opened; over NFS version 4 such an
+ *    OPEN fails after its name was looked up, and libnfs then loses
+ *    step with the server's open sequence: the next OPEN of the
+ *    delivery (maildirsize) failed with NFS4ERR_BAD_SEQID;
  *  - an mtime LOCK_STALE_SECS before the server's time now, taken as
  *    our unique file's ctime plus the time elapsed here since we made
  *    it: the server's clock against itself, so client clock skew does
@@ -32,8 +38,9 @@
  * A holder keeps the lock for milliseconds (read, check, append), or for
  * a recount the time it takes to list the Maildir; Dovecot breaks a
  * maildirsize.lock after 30 s, so a longer age would protect nothing.
- * Worst wait after a crash: none on this host; on another, until the
- * lock is LOCK_STALE_SECS old, plus one pause (at most 100 ms).
+ * Worst wait after a crash: on this host, until the lock is
+ * LOCK_PEEK_SECS old; on another, until it is LOCK_STALE_SECS old;
+ * plus one pause (at most 100 ms).
  *
  * Breaking.  Unlinking a stale lock by name races: A and B judge the same
  * stale lock, A removes it and takes a fresh one, then B's unlink removes
@@ -69,12 +76,15 @@
 
 #define LOCK_TEXT 320           /* "<pid>:<host>" for any host name */
 #define LOCK_QUICK 3            /* retries at once before a pause */
+#define LOCK_PEEK_SECS 2        /* age (mtime, in whole seconds) before a
+                                 * lock's content is read */
 
 /* what a lock name held when it was looked at */
 struct seen {
     struct bstat sb;
     char text[LOCK_TEXT];
     size_t len;
+    int read;                   /* text was read (len 0: none to read) */
     int symlink;                /* the name is a symbolic link */
 };
 
@@ -131,6 +141,7 @@ static void read_text(struct backend *b, const char *path, struct seen *s)
     long n;
 
     s->len = 0;
+    s->read = 1;
     s->symlink = 0;
     if (b->ops->open_rw(b, path, &f) < 0) {
         s->symlink = errno == ELOOP;    /* opened without following */
@@ -158,8 +169,10 @@ static int look(struct backend *b, const char *path, struct seen *s)
  */
 static int same(const struct seen *x, const struct seen *y)
 {
-    return x->sb.ino == y->sb.ino && x->sb.size == y->sb.size
-        && x->len == y->len && memcmp(x->text, y->text, x->len) == 0;
+    if (x->sb.ino != y->sb.ino || x->sb.size != y->sb.size)
+        return 0;
+    return !x->read || !y->read
+        || (x->len == y->len && memcmp(x->text, y->text, x->len) == 0);
 }
 
 /* gone - the lock names a process of this host that no longer runs */
@@ -209,6 +222,15 @@ static int stale(const struct seen *s, const struct bstat *us, time_t t0,
     return gone(s)
         || s->sb.mtime + LOCK_STALE_SECS <= us->ctime + (now - t0)
         || now - seen_at >= LOCK_STALE_SECS;
+}
+
+/*
+ * old - whether the lock looked at is LOCK_PEEK_SECS old on the
+ * server's clock (see stale), so that its content may be read
+ */
+static int old(const struct seen *s, const struct bstat *us, time_t t0)
+{
+    return s->sb.mtime + LOCK_PEEK_SECS <= us->ctime + (mono() - t0);
 }
 
 /*
@@ -294,13 +316,15 @@ int lock_acquire(struct backend *b, struct lock *lk, const char *lockpath,
                 break;
             }
             /* Released meanwhile: again at once, but not forever (a
-             * dangling symbolic link reads as gone, too). */
+             * dangling symbolic link reads as gone, too; it is opened
+             * only then, see LOCK_PEEK_SECS). */
+            memset(&cur, 0, sizeof(cur));
+            if (quick++ < LOCK_QUICK)
+                continue;
             read_text(b, lockpath, &cur);
             if (cur.symlink)
                 goto odd;
             memset(&cur, 0, sizeof(cur));
-            if (quick++ < LOCK_QUICK)
-                continue;
         } else if (ls.ino == us.ino) {
             goto held;          /* our link landed; the count lags */
         } else if (ls.is_dir) {
@@ -313,9 +337,13 @@ int lock_acquire(struct backend *b, struct lock *lk, const char *lockpath,
              * holder's lock can look like the last one's by its stat. */
             prev = cur;
             cur.sb = ls;
-            read_text(b, lockpath, &cur);
-            if (cur.symlink)
-                goto odd;
+            cur.read = 0;
+            cur.len = 0;
+            if (old(&cur, &us, t0)) {
+                read_text(b, lockpath, &cur);
+                if (cur.symlink)
+                    goto odd;
+            }
             if (!same(&cur, &prev) || cur.sb.mtime != prev.sb.mtime)
                 seen_at = mono();
             /* A holder removes its lock before it exits, so a lock that

@@ -211,11 +211,14 @@ static void test_stale(void **state)
         int age;
         int want_rc;
     } cases[] = {
-        {.label = "process gone", .text = dead, .age = 0, .want_rc = 0},
+        /* The content is read once the lock is 2 s old (mtime). */
+        {.label = "process gone", .text = dead, .age = 3, .want_rc = 0},
+        {.label = "process gone, fresh", .text = dead, .age = 0,
+         .want_rc = -1},
         {.label = "other host, 40 s", .text = "4242:elsewhere.example",
          .age = 40, .want_rc = 0},
         {.label = "empty, 40 s", .text = "", .age = 40, .want_rc = 0},
-        {.label = "live process", .text = live, .age = 0, .want_rc = -1},
+        {.label = "live process", .text = live, .age = 3, .want_rc = -1},
         {.label = "other host, 10 s", .text = "4242:elsewhere.example",
          .age = 10, .want_rc = -1},
         {.label = "empty, fresh", .text = "", .age = 0, .want_rc = -1},
@@ -307,7 +310,7 @@ static void test_break_race(void **state)
     struct status st;
     const char *c = "break race";
 
-    put_lock(fx, me(dead_pid()), 0);
+    put_lock(fx, me(dead_pid()), 3);
     snprintf(swap_path, sizeof(swap_path), "%s", fx->lockpath);
     snprintf(swap_text, sizeof(swap_text), "%s", me((long)getppid()));
     memset(&st, 0, sizeof(st));
