@@ -36,6 +36,7 @@
 #include <jansson.h>
 
 #include "userdb.h"
+#include "../util/clock.h"
 
 #define TCP_REPLY_MAX 4096      /* tcp_table(5): including the newline */
 
@@ -45,15 +46,6 @@ struct tcp {
     unsigned long secs;         /* userdb_timeout */
     long long deadline;         /* CLOCK_MONOTONIC milliseconds */
 };
-
-/* now_ms - monotonic milliseconds: a clock step cannot stretch a wait */
-static long long now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* printable - s fit for a status line: control and 8-bit bytes as '?' */
 static const char *printable(char *buf, size_t cap, const char *s)
@@ -127,7 +119,7 @@ static int tcp_wait(struct tcp *t, short events, const char *what,
     int n;
 
     for (;;) {
-        if ((left = t->deadline - now_ms()) <= 0)
+        if ((left = t->deadline - clock_ms()) <= 0)
             return status_set(st, "4.3.0", "tcp:%s: %sno answer within "
                               "%lus", t->arg, what, t->secs);
         n = poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
@@ -198,7 +190,7 @@ static int tcp_connect(struct tcp *t, const char *host, const char *port,
     status_set(st, "4.3.0", "tcp:%s: resolve '%s': no address", t->arg,
                host);
     for (ai = res; ai != NULL; ai = ai->ai_next)
-        if (tcp_connect_one(t, ai, st) == 0 || now_ms() >= t->deadline)
+        if (tcp_connect_one(t, ai, st) == 0 || clock_ms() >= t->deadline)
             break;
     freeaddrinfo(res);
     return t->fd < 0 ? -1 : 0;
@@ -443,7 +435,7 @@ static int tcp_lookup(const char *arg, const struct config *cfg,
         return status_set(st, "4.3.5", "userdb 'tcp:%s': want HOST:PORT "
                           "(IPv6 as [ADDR]:PORT)", arg);
     t.secs = (unsigned long)cfg->userdb_timeout;     /* 1 s to 1 day */
-    t.deadline = now_ms() + (long long)t.secs * 1000;
+    t.deadline = clock_ms() + (long long)t.secs * 1000;
     tcp_encode(r->user, req + 4);
     strcat(req, "\n");
     if (tcp_connect(&t, host, port, st) < 0)

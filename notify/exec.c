@@ -35,6 +35,7 @@
 
 #include "endpoint.h"
 #include "notifier.h"
+#include "../util/clock.h"
 
 extern char **environ;
 
@@ -57,15 +58,6 @@ struct run {
 struct exec_state {
     struct run *runs;
 };
-
-/* now_ms - the monotonic clock in milliseconds */
-static long now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* finish - record the outcome and report the job */
 static void finish(struct job *j, enum attempt_outcome o, long status,
@@ -344,7 +336,7 @@ static void exec_start(struct endpoint *ep, struct job *j)
     r->pid = pid;
     r->in = inp[1];
     r->out = outp[0];
-    r->deadline = now_ms() + ep->timeout_ms;
+    r->deadline = clock_ms() + ep->timeout_ms;
     if ((r->pidfd = pidfd_open(pid, 0)) < 0) {
         err = errno;
         kill(-pid, SIGKILL);
@@ -393,7 +385,7 @@ static int exec_pollfds(struct endpoint *ep, struct pollfd *pfd, int cap,
 {
     struct exec_state *s = ep->priv;
     struct run *r;
-    long now = now_ms(), left;
+    long now = clock_ms(), left;
     int n = 0, mark;
 
     for (r = s->runs; r; r = r->next) {
@@ -436,7 +428,7 @@ static void exec_progress(struct endpoint *ep, struct pollfd *pfd, int n)
                 r->rpid = pfd[i].revents;
         }
     }
-    now = now_ms();
+    now = clock_ms();
     for (r = s->runs; r; r = next) {
         next = r->next;
         if (r->rin || !r->polled)

@@ -46,6 +46,7 @@
 #include "queue.h"
 #include "state.h"
 #include "watch.h"
+#include "../util/clock.h"
 
 #define QUEUE_WINDOW 512        /* events an endpoint works on at once */
 #define QUEUE_BATCH 256         /* names read in a row, then poll(2) */
@@ -110,15 +111,6 @@ static struct {
 static int stopping(void)
 {
     return queue_stop || queue_reload;
-}
-
-/* now_ms - Unix time in milliseconds */
-static long long now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* in_window - whether a slot state counts in its endpoint's window */
@@ -228,7 +220,7 @@ static void bury(struct item *it, int i, const char *why)
         /* Keep trying rather than lose it: the next retry buries again. */
         log_error("event %s to %s: dead letter not written: %s", it->id,
                   ep->name, st.text);
-        it->slot[i].next = now_ms() + 60000;
+        it->slot[i].next = clock_unix_ms() + 60000;
         return;
     }
     it->slot[i].done = 1;
@@ -345,7 +337,7 @@ static void admit(const char *id, int via)
     struct item *it;
     json_t *ev, *e, *data;
     const char *rcpt, *at;
-    long long now = now_ms();
+    long long now = clock_unix_ms();
     int i, need = 0;
     size_t len;
     char *body;
@@ -457,10 +449,10 @@ void notifier_done(struct job *j)
         /* Retry-After can ask for more time, never for less. */
         ra = r->retry_after > 86400 ? 86400000LL : r->retry_after * 1000LL;
         wait = delay(s->attempts);
-        s->next = now_ms() + (ra > wait ? ra : wait);
+        s->next = clock_unix_ms() + (ra > wait ? ra : wait);
         log_warn("event %s to %s: attempt %d failed: %s; next in %llds",
                  it->id, j->ep->name, s->attempts, r->error,
-                 (s->next - now_ms() + 999) / 1000);
+                 (s->next - clock_unix_ms() + 999) / 1000);
         return;
     case ATT_FAIL:
         q.failed++;
@@ -515,7 +507,7 @@ static int take(struct item *it, int i, long long now)
 static void dispatch(void)
 {
     struct item *it, **pp;
-    long long now = now_ms();
+    long long now = clock_unix_ms();
     int i;
 
     q.next_retry = LLONG_MAX;
@@ -603,7 +595,7 @@ static void wait_for_work(void)
     static struct pollfd pfd[QUEUE_MAX_FDS];
     int first[256], count[256], n, i;
     long timeout = QUEUE_IDLE_MS;
-    long long now = now_ms(), due = scan_due();
+    long long now = clock_unix_ms(), due = scan_due();
 
     if (q.next_retry < due)
         due = q.next_retry;
@@ -637,7 +629,7 @@ static void wait_for_work(void)
      * Retries fall due; "replay" and "enable" are seen within a minute.
      * Once is one scan: retries are for later runs.
      */
-    if (!q.once && now_ms() >= scan_due())
+    if (!q.once && clock_unix_ms() >= scan_due())
         q.w.rescan = 1;
 }
 
@@ -700,7 +692,7 @@ int queue_run(struct notifyd_config *cfg, int once, struct status *st)
         rc = status_errno(st, errno, "lda-notifyd");
         goto out;
     }
-    srandom((unsigned)now_ms() ^ (unsigned)getpid());
+    srandom((unsigned)clock_unix_ms() ^ (unsigned)getpid());
     /*
      * Signals are read from a descriptor in the loop, so that one that
      * comes while there is always work (poll never waits) is not left

@@ -29,6 +29,7 @@
 
 #include "endpoint.h"
 #include "notifier.h"
+#include "../util/clock.h"
 
 /* One job waiting or being written. */
 struct pending {
@@ -45,15 +46,6 @@ struct usock {
     size_t off;                 /* bytes of the head's line accepted */
     struct pending *head, **tail;
 };
-
-/* now_ms - the monotonic clock in milliseconds */
-static long now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* finish - record the outcome and report the job */
 static void finish(struct job *j, enum attempt_outcome o, const char *error)
@@ -216,7 +208,7 @@ static void unix_start(struct endpoint *ep, struct job *j)
         return;
     }
     p->job = j;
-    p->deadline = now_ms() + ep->timeout_ms;
+    p->deadline = clock_ms() + ep->timeout_ms;
     *s->tail = p;
     s->tail = &p->next;
     pump(ep, s);
@@ -231,7 +223,7 @@ static int unix_pollfds(struct endpoint *ep, struct pollfd *pfd, int cap,
 {
     struct usock *s = ep->priv;
     struct pending *p;
-    long now = now_ms(), left;
+    long now = clock_ms(), left;
 
     for (p = s->head; p; p = p->next) {
         left = p->deadline > now ? p->deadline - now : 0;
@@ -296,7 +288,7 @@ static void unix_progress(struct endpoint *ep, struct pollfd *pfd, int n)
         else
             drop(s);
     }
-    now = now_ms();
+    now = clock_ms();
     for (p = s->head; p; p = next) {
         char msg[64];
         long t = ep->timeout_ms;

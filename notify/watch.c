@@ -29,6 +29,7 @@
 #include "../event/outbox.h"
 #include "state.h"
 #include "watch.h"
+#include "../util/clock.h"
 
 /* watch_event_name - the id in "<id>.json", when name is an event's */
 int watch_event_name(const char *name, char *id, size_t cap)
@@ -62,15 +63,6 @@ static void tell(struct watch *w, const char *name)
     w->ring_w = (w->ring_w + 1) % WATCH_RING;
 }
 
-/* ms - Unix time in milliseconds */
-static long long ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* watch_next - the next id to look at: told ones first, then the scan */
 int watch_next(struct watch *w, char *id)
 {
@@ -84,11 +76,11 @@ int watch_next(struct watch *w, char *id)
             return -1;
         w->rescan = 0;
         w->began = 1;
-        w->scan_start = ms();
+        w->scan_start = clock_unix_ms();
     }
     if (watch_walk(w->outbox, &w->scan, id) == 0)
         return 0;
-    w->scan_took = ms() - w->scan_start;
+    w->scan_took = clock_unix_ms() - w->scan_start;
     return -1;
 }
 

@@ -45,6 +45,7 @@
 #include "endpoint.h"
 #include "notifier.h"
 #include "sign.h"
+#include "../util/clock.h"
 
 /* The headers of every attempt, then those of the endpoint. */
 enum { HDR_TYPE, HDR_AGENT, HDR_EXPECT, HDR_ID, HDR_TS, HDR_SIG, HDR_OWN };
@@ -96,15 +97,6 @@ struct webhook {
 };
 
 static int wh_users;                    /* endpoints holding curl_global */
-
-/* now_ms - CLOCK_MONOTONIC in milliseconds, as libcurl measures */
-static long long now_ms(void)
-{
-    struct timespec t;
-
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 /* sock_find - the table index of fd; -1 if libcurl does not watch it */
 static int sock_find(const struct webhook *w, curl_socket_t fd)
@@ -162,7 +154,7 @@ static int on_timer(CURLM *multi, long ms, void *arg)
     w->timer_seen = 1;
     w->timer_on = ms >= 0;
     if (ms >= 0)
-        w->due = now_ms() + ms + (ms > 0);
+        w->due = clock_ms() + ms + (ms > 0);
     return 0;
 }
 
@@ -386,7 +378,7 @@ static int webhook_pollfds(struct endpoint *ep, struct pollfd *pfd, int cap,
         pfd[i].revents = 0;
     }
     if (w->timer_on) {
-        left = w->due - now_ms();
+        left = w->due - clock_ms();
         if (left < 0)
             left = 0;
         if (*timeout_ms < 0 || left < *timeout_ms)
@@ -441,13 +433,13 @@ static void webhook_progress(struct endpoint *ep, struct pollfd *pfd, int n)
     }
     for (round = 0; round < PROGRESS_ROUNDS; round++) {
         reaped = reap(w);
-        if (w->timer_on && w->due <= now_ms())
+        if (w->timer_on && w->due <= clock_ms())
             run_timer(w);
         else if (reaped == 0)
             return;
     }
     w->timer_on = 1;
-    w->due = now_ms();
+    w->due = clock_ms();
 }
 
 /* header_bad - what is wrong with an endpoint's header; NULL if nothing */

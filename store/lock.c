@@ -73,6 +73,7 @@
 #include <unistd.h>
 
 #include "lock.h"
+#include "../util/clock.h"
 
 #define LOCK_TEXT 320           /* "<pid>:<host>" for any host name */
 #define LOCK_QUICK 3            /* retries at once before a pause */
@@ -200,13 +201,10 @@ static int gone(const struct seen *s)
     return kill((pid_t)pid, 0) < 0 && errno == ESRCH;
 }
 
-/* mono - seconds on a clock that only goes forward */
+/* mono - seconds on the monotonic clock */
 static time_t mono(void)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec;
+    return (time_t)(clock_ms() / 1000);
 }
 
 /*
