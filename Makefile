@@ -55,7 +55,8 @@ DEPS_BENCH = $(DEPS_BUILD) python3 strace maildrop dovecot-core \
              nfs-ganesha nfs-ganesha-vfs
 DEPS_FUZZ = $(DEPS_BUILD) clang-14 libclang-rt-14-dev
 
-UTIL = util/status.c util/io.c util/log.c util/clock.c util/registry.c
+UTIL = util/status.c util/io.c util/log.c util/clock.c util/registry.c \
+       util/conf.c
 STORE = store/backend.c store/local.c store/nfs.c store/lock.c \
         store/quota.c store/mdname.c store/maildir.c
 # Events: the event and the outbox, built into both programs (lda links
@@ -67,7 +68,10 @@ NOTIFYD = notify/registry.c notify/endpoint.c notify/secrets.c \
           notify/sign.c \
           notify/state.c notify/queue.c notify/webhook.c notify/exec.c \
           notify/unixsock.c notify/watch.c notify/cmd.c
-NOTIFYD_OBJ = $(NOTIFYD:%.c=$(B)/obj/%.o)
+# lda-notifyd links util/ and event/ and its own parts, never lda/ or
+# store/.
+NOTIFYD_OBJ = $(NOTIFYD:%.c=$(B)/obj/%.o) \
+              $(UTIL:%.c=$(B)/obj/%.o) $(EVENT:%.c=$(B)/obj/%.o)
 LDA = lda/config.c lda/recipient.c lda/template.c lda/message.c \
       lda/header.c lda/privs.c lda/userdb.c lda/userdb_passwd.c \
       lda/userdb_tcp.c lda/deliver.c
@@ -108,8 +112,7 @@ $(B)/liblda.a: $(LIB_OBJ)
 $(B)/lda: $(B)/obj/lda/main.o $(SAN_OBJ) $(B)/liblda.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDA_LIBS)
 
-$(B)/lda-notifyd: $(B)/obj/notify/notifyd.o $(NOTIFYD_OBJ) $(SAN_OBJ) \
-    $(B)/liblda.a
+$(B)/lda-notifyd: $(B)/obj/notify/notifyd.o $(NOTIFYD_OBJ) $(SAN_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(NOTIFYD_LIBS)
 
 # Unit tests: cmocka, reporting TAP to prove(1).
@@ -122,10 +125,10 @@ $(B)/tests/unit/test_%: tests/unit/test_%.c $(SAN_OBJ) $(B)/liblda.a
 	    $(B)/liblda.a $(CMOCKA_LIBS) $(LDA_LIBS)
 
 $(UNITD_BIN): $(B)/tests/unit/test_%: tests/unit/test_%.c $(SAN_OBJ) \
-    $(NOTIFYD_OBJ) $(B)/liblda.a
+    $(NOTIFYD_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(LDFLAGS) -o $@ $< $(SAN_OBJ) \
-	    $(NOTIFYD_OBJ) $(B)/liblda.a $(CMOCKA_LIBS) $(NOTIFYD_LIBS)
+	    $(NOTIFYD_OBJ) $(CMOCKA_LIBS) $(NOTIFYD_LIBS)
 
 # The fault-injection shims (libc calls, libnfs calls) are never built
 # with sanitizers.

@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "../store/nfs.h"
+#include "../util/conf.h"
 #include "../util/status.h"
 
 #define CONFIG_DEFAULT_FILE "/etc/lda/lda.conf"
@@ -26,11 +28,11 @@ struct config {
     uint64_t message_size_limit;
     int add_headers;
     uint64_t delivery_timeout;
-    uint64_t nfs_timeout;
+    struct nfs_settings nfs;    /* store/nfs.c's keys */
     char hostname[64];
     char outbox[1024];
     char userdb[1024];
-    uint64_t userdb_timeout;
+    uint64_t userdb_timeout;    /* userdb_tcp.c's key */
 };
 
 void config_defaults(struct config *cfg);
@@ -39,9 +41,5 @@ int config_set(struct config *cfg, const char *key, const char *value,
 int config_override(struct config *cfg, const char *kv, struct status *st);
 int config_load(struct config *cfg, const char *path, int must_exist,
                 struct status *st);
-char *config_trim(char *s);
-int config_size(const char *v, uint64_t *out);
-int config_decimal(const char *v, unsigned long long *n, char **end);
-int config_split(char *line, char **key, char **value);
 
 #endif

@@ -247,7 +247,7 @@ static int setup(struct ctx *c, struct status *st)
     host[sizeof(host) - 1] = '\0';
     if (mdname_host(host, c->host, sizeof(c->host)) < 0)
         snprintf(c->host, sizeof(c->host), "localhost");
-    bc.timeout = (unsigned)c->cfg.nfs_timeout;
+    bc.timeout = (unsigned)c->cfg.nfs.timeout;
     bc.host = c->host;
     if (backend_open(&c->loc, c->base, &bc, &c->b, st) < 0)
         return -1;

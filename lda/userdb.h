@@ -44,6 +44,7 @@ struct userdb_ops {
 extern const struct userdb_ops userdb_static_ops;
 extern const struct userdb_ops userdb_passwd_ops;
 extern const struct userdb_ops userdb_tcp_ops;
+extern const struct conf_key userdb_tcp_keys[];  /* into struct config */
 
 int userdb_lookup(const struct config *cfg, const struct recipient *r,
                   struct account *a, struct status *st);

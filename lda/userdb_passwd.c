@@ -267,7 +267,7 @@ static int parse_id(const char *v, int group, long *out)
     if (*v == '\0')
         return *out = USERDB_NO_ID, 0;
     if (isdigit((unsigned char)*v)) {
-        if (config_decimal(v, &n, &end) < 0 || *end != '\0'
+        if (conf_decimal(v, &n, &end) < 0 || *end != '\0'
             || (unsigned long long)(uid_t)n != n || (uid_t)n == (uid_t)-1)
             return -1;
         *out = (long)n;
@@ -295,7 +295,7 @@ static int parse_size(const char *v, uint64_t unit, uint64_t *out)
     unsigned long long n;
     char *end;
 
-    if (config_decimal(v, &n, &end) < 0)
+    if (conf_decimal(v, &n, &end) < 0)
         return -1;
     if (*end != '\0') {
         if ((u = strchr(units, toupper((unsigned char)*end))) == NULL)

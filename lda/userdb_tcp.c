@@ -40,6 +40,13 @@
 
 #define TCP_REPLY_MAX 4096      /* tcp_table(5): including the newline */
 
+/* The driver's lda.conf keys (config.c composes them in). */
+const struct conf_key userdb_tcp_keys[] = {
+    {"userdb_timeout", CONF_TIME, CONF_FIELD(struct config, userdb_timeout),
+     "5s", NULL},
+    {NULL, CONF_STR, 0, 0, NULL, NULL},
+};
+
 struct tcp {
     const char *arg;            /* "HOST:PORT", for messages */
     int fd;
@@ -352,7 +359,7 @@ static int acct_quota(const char *who, json_t *o, struct account *a,
     if (json_is_integer(q) && json_integer_value(q) >= 0)
         a->quota = (uint64_t)json_integer_value(q);
     else if (q != NULL && ((s = json_string_value(q)) == NULL
-                           || config_size(s, &a->quota) < 0))
+                           || conf_size(s, &a->quota) < 0))
         return bad(who, "quota", q, "", st);
     if (json_is_integer(m) && json_integer_value(m) >= 0)
         a->quota_messages = (uint64_t)json_integer_value(m);

@@ -21,7 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../lda/config.h"
+#include "../util/conf.h"
 #include "endpoint.h"
 #include "secrets.h"
 #include "sign.h"
@@ -81,7 +81,7 @@ static const char *const global_keys[] = {
 struct parse {
     struct notifyd_config *cfg;
     const char *path;
-    char where[1300];           /* "config 'x' line 3: endpoint 'y'" */
+    char where[CONF_WHERE_MAX];           /* "config 'x' line 3: endpoint 'y'" */
     int line;
     struct endpoint *ep;        /* the open section; NULL: global */
     int ep_line;                /* of its header */
@@ -102,7 +102,7 @@ static int parse_ms(const char *v, long max, long *out)
     char *end;
     size_t i;
 
-    if (config_decimal(v, &n, &end) < 0)
+    if (conf_decimal(v, &n, &end) < 0)
         return -1;
     for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
         if (strcasecmp(end, units[i].unit) != 0)
@@ -121,7 +121,7 @@ static int parse_int(const char *v, int lo, int hi, int pct, int *out)
     unsigned long long n;
     char *end;
 
-    if (config_decimal(v, &n, &end) < 0)
+    if (conf_decimal(v, &n, &end) < 0)
         return -1;
     if (pct && *end == '%')
         end++;
@@ -376,12 +376,12 @@ static int begin_section(struct parse *p, char *line, struct status *st)
     if (end_section(p, st) < 0)
         return -1;
     line[len - 1] = '\0';
-    name = config_trim(line + 1);
+    name = conf_trim(line + 1);
     if (strncmp(name, "endpoint", 8) != 0
         || !isspace((unsigned char)name[8]))
         return status_set(st, "4.3.5", "%s: expected '[endpoint NAME]'",
                           p->where);
-    name = config_trim(name + 8);
+    name = conf_trim(name + 8);
     len = strspn(name, ENDPOINT_NAME_CHARS);
     /* The name becomes a file name under dead/ and disabled/. */
     if (len == 0 || name[len] != '\0' || len >= sizeof(ep->name)
@@ -407,31 +407,29 @@ static int begin_section(struct parse *p, char *line, struct status *st)
     return 0;
 }
 
-/* parse_line - one line of the configuration */
-static int parse_line(struct parse *p, char *line, struct status *st)
+/* parse_line - one line of the configuration, neither blank nor comment */
+static int parse_line(void *arg, char *line, int lineno, const char *where,
+                      struct status *st)
 {
+    struct parse *p = arg;
     char *key, *value;
-    size_t len;
+    size_t len = strlen(line);
 
-    snprintf(p->where, sizeof(p->where), "config '%s' line %d", p->path,
-             p->line);
-    line = config_trim(line);
-    len = strlen(line);
-    if (len == 0 || line[0] == '#')
-        return 0;
+    p->line = lineno;
+    snprintf(p->where, sizeof(p->where), "%s", where);
     if (line[0] == '[') {
         if (line[len - 1] != ']' || len < 2)
             return status_set(st, "4.3.5", "%s: expected '[endpoint NAME]'",
                               p->where);
         return begin_section(p, line, st);
     }
-    if (config_split(line, &key, &value) < 0)
+    if (conf_split(line, &key, &value) < 0)
         return status_set(st, "4.3.5", "%s: expected 'key = value'",
                           p->where);
     if (p->ep == NULL)
         return set_global(p, key, value, st);
-    snprintf(p->where, sizeof(p->where), "config '%s' line %d: endpoint "
-             "'%s'", p->path, p->line, p->ep->name);
+    snprintf(p->where, sizeof(p->where), "%s: endpoint '%s'", where,
+             p->ep->name);
     return set_endpoint(p, key, value, st);
 }
 
@@ -440,28 +438,12 @@ static int load_config(struct notifyd_config *cfg, const char *path,
                        struct status *st)
 {
     struct parse p;
-    FILE *fp;
-    char line[2048];
-    int rc = 0;
+    int rc;
 
     memset(&p, 0, sizeof(p));
     p.cfg = cfg;
     p.path = path;
-    if ((fp = fopen(path, "re")) == NULL)
-        return status_set(st, "4.3.5", "config '%s': %s", path,
-                          strerror(errno));
-    while (rc == 0 && fgets(line, sizeof(line), fp) != NULL) {
-        p.line++;
-        if (strchr(line, '\n') == NULL && !feof(fp))
-            rc = status_set(st, "4.3.5", "config '%s' line %d: line too "
-                            "long", path, p.line);
-        else
-            rc = parse_line(&p, line, st);
-    }
-    if (rc == 0 && ferror(fp))
-        rc = status_set(st, "4.3.5", "read config '%s': %s", path,
-                        strerror(errno));
-    fclose(fp);
+    rc = conf_read(path, 1, parse_line, &p, st);
     if (rc == 0)
         rc = end_section(&p, st);
     if (rc == 0 && cfg->nep == 0)

@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../lda/config.h"
+#include "../util/conf.h"
 #include "endpoint.h"
 #include "secrets.h"
 #include "sign.h"
@@ -85,10 +85,10 @@ static int secrets_line(struct notifyd_config *cfg, char *line, int lineno,
 
     snprintf(where, sizeof(where), "secrets '%s' line %d", cfg->secrets,
              lineno);
-    line = config_trim(line);
+    line = conf_trim(line);
     if (*line == '\0' || *line == '#')
         return 0;
-    if (config_split(line, &key, &value) < 0)
+    if (conf_split(line, &key, &value) < 0)
         return status_set(st, "4.3.5", "%s: expected 'NAME = whsec_...' or "
                           "'NAME.header = Name: value'", where);
     len = strlen(key);
@@ -139,11 +139,9 @@ int secrets_load(struct notifyd_config *cfg, int *missing,
         return 0;
     }
     if (fd < 0)
-        return status_set(st, "4.3.5", "secrets '%s': %s", cfg->secrets,
-                          strerror(errno));
+        return conf_errno(st, errno, "secrets '%s'", cfg->secrets);
     if (fstat(fd, &sb) < 0)
-        rc = status_set(st, "4.3.5", "secrets '%s': %s", cfg->secrets,
-                        strerror(errno));
+        rc = conf_errno(st, errno, "secrets '%s'", cfg->secrets);
     else if (!S_ISREG(sb.st_mode))
         rc = status_set(st, "4.3.5", "secrets '%s': not a regular file",
                         cfg->secrets);
@@ -166,8 +164,7 @@ int secrets_load(struct notifyd_config *cfg, int *missing,
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            rc = status_set(st, "4.3.5", "read secrets '%s': %s",
-                            cfg->secrets, strerror(errno));
+            rc = conf_errno(st, errno, "read secrets '%s'", cfg->secrets);
             break;
         }
         got += (size_t)n;

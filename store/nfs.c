@@ -36,7 +36,15 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "nfs.h"
 #include "nfs_compat.h"
+
+/* The driver's lda.conf keys (lda/config.c composes them in). */
+const struct conf_key nfs_keys[] = {
+    {"nfs_timeout", CONF_TIME, CONF_FIELD(struct nfs_settings, timeout),
+     "5s", NULL},
+    {NULL, CONF_STR, 0, 0, NULL, NULL},
+};
 
 #define NFS_REVIVES 1           /* fresh mounts after the first dies */
 #define NFS_GRAVES 16           /* dead contexts and handles kept */
