@@ -3,9 +3,11 @@
  *
  * The syntax is lda.conf's (Postfix main.cf: "key = value", "#"
  * comments, a later setting wins) plus "[endpoint NAME]" headers; keys
- * before the first header are global.  Which keys an endpoint may set
- * depends on its notifier and is one table (ekeys); since "notifier"
- * may come anywhere in a section, a section is judged when it ends.
+ * before the first header are global.  The keys every endpoint takes
+ * are one table here (ekeys); a notifier's own keys are its driver's
+ * (notifier.h keys, parsed into ep->settings).  Since "notifier" may
+ * come anywhere in a section, a section is judged when it ends, and
+ * only then are the driver's keys applied.
  *
  * Signing secrets and headers that carry credentials live in a second
  * file (notify/secrets.c); endpoint_free() wipes them.  Any error is
@@ -13,39 +15,33 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "../util/conf.h"
 #include "endpoint.h"
 #include "secrets.h"
-#include "sign.h"
 
 #define TIMEOUT_MAX (3600L * 1000)      /* ms: one attempt, at most 1 h */
 #define DELAY_MAX (30L * 86400 * 1000)  /* ms: one retry delay, 30 days */
 
-enum key { K_NOTIFIER, K_URL, K_COMMAND, K_PATH, K_HEADER, K_TIMEOUT,
-    K_CONCURRENCY, K_EVENTS, K_DOMAINS, K_USERS, K_FOLDERS, NKEYS };
+enum key { K_NOTIFIER, K_HEADER, K_TIMEOUT, K_CONCURRENCY, K_EVENTS,
+    K_DOMAINS, K_USERS, K_FOLDERS, NKEYS };
 
 /*
- * Endpoint keys, with the notifiers they belong to: any, the one whose
- * target_key it is, or those that sign (notifier.h).
+ * Endpoint keys, with the notifiers they belong to: any, or those that
+ * sign (notifier.h: a signing notifier takes headers, from here and
+ * from the secrets file).
  */
-enum belongs { B_ANY, B_TARGET, B_SIGNING };
+enum belongs { B_ANY, B_SIGNING };
 
 static const struct ekey {
     const char *name;
     enum belongs to;
 } ekeys[NKEYS] = {
     [K_NOTIFIER] = {"notifier", B_ANY},
-    [K_URL] = {"url", B_TARGET},
-    [K_COMMAND] = {"command", B_TARGET},
-    [K_PATH] = {"path", B_TARGET},
     [K_HEADER] = {"header", B_SIGNING},
     [K_TIMEOUT] = {"timeout", B_ANY},
     [K_CONCURRENCY] = {"concurrency", B_ANY},
@@ -61,8 +57,6 @@ static int belongs(int k, const struct notifier_ops *ops)
     switch (ekeys[k].to) {
     case B_ANY:
         return 1;
-    case B_TARGET:
-        return strcmp(ekeys[k].name, ops->target_key) == 0;
     case B_SIGNING:
         return ops->signs;
     }
@@ -81,11 +75,20 @@ static const char *const global_keys[] = {
 struct parse {
     struct notifyd_config *cfg;
     const char *path;
-    char where[CONF_WHERE_MAX];           /* "config 'x' line 3: endpoint 'y'" */
+    char where[CONF_WHERE_MAX]; /* "config 'x' line 3: endpoint 'y'" */
     int line;
     struct endpoint *ep;        /* the open section; NULL: global */
     int ep_line;                /* of its header */
     int seen[NKEYS];            /* line each key was last set on */
+    struct pending *drv;        /* the driver keys the section set */
+    int ndrv;
+};
+
+/* A driver's key, kept until the section's notifier is known. */
+struct pending {
+    const char *name;           /* in a driver's key table */
+    char *value;
+    int line;                   /* the last it was set on */
 };
 
 /* parse_ms - a duration: ms s m h d, a bare number is seconds */
@@ -229,13 +232,12 @@ static int set_list(struct parse *p, struct match *m, const char *key,
 }
 
 /*
- * endpoint_add_header - "Name: value" (RFC 9110 field name, no control
+ * add_header - "Name: value" (RFC 9110 field name, no control
  * characters); the webhook-* fields are the signer's (Standard
  * Webhooks), the content fields the notifier's.  The value is never
  * quoted back: it may be a credential.
  */
-int endpoint_add_header(struct endpoint *ep, const char *where,
-                        const char *v,
+static int add_header(struct endpoint *ep, const char *where, const char *v,
                       struct status *st)
 {
     static const char tchar[] = "!#$%&'*+-.^_`|~";
@@ -270,17 +272,106 @@ int endpoint_add_header(struct endpoint *ep, const char *where,
     return 0;
 }
 
+/* pending_find - the driver key name the section set; NULL if it did not */
+static struct pending *pending_find(struct parse *p, const char *name)
+{
+    int i;
+
+    for (i = 0; i < p->ndrv; i++)
+        if (strcmp(p->drv[i].name, name) == 0)
+            return &p->drv[i];
+    return NULL;
+}
+
+/* driver_key - the first notifier that takes key; NULL when none does */
+static const struct notifier_ops *driver_key(const char *key)
+{
+    const struct driver *d;
+    const struct notifier_ops *ops;
+
+    for (d = notifiers; d->name != NULL; d++) {
+        ops = d->ops;
+        if (ops->keys != NULL && conf_find(ops->keys, key) != NULL)
+            return ops;
+    }
+    return NULL;
+}
+
+/* driver_value - one driver key into settings; a string too long says so */
+static int driver_value(const struct conf_key *k, void *settings,
+                        const char *v, const char *where, struct status *st)
+{
+    if (k->type == CONF_STR && strlen(v) >= k->size)
+        return status_set(st, "4.3.5", "%s: '%s' too long", where, k->name);
+    return conf_apply(k, settings, v, where, st);
+}
+
+/* free_settings - a driver's settings, wiped: a value may be a credential */
+static void free_settings(const struct notifier_ops *ops, void *settings)
+{
+    if (settings == NULL)
+        return;
+    if (ops->settings_free != NULL)
+        ops->settings_free(settings);
+    explicit_bzero(settings, ops->settings_size);
+    free(settings);
+}
+
+/*
+ * set_driver_key - a notifier's own key: tried at once on the driver
+ * that declares it (a bad value is told on its line), kept until the
+ * section's notifier is known
+ */
+static int set_driver_key(struct parse *p, const char *key, const char *v,
+                          struct status *st)
+{
+    const struct notifier_ops *ops = driver_key(key);
+    const struct conf_key *k = conf_find(ops->keys, key);
+    struct pending *d;
+    void *trial;
+    char *copy;
+    int rc;
+
+    if ((trial = calloc(1, ops->settings_size ? ops->settings_size : 1))
+        == NULL)
+        return status_errno(st, ENOMEM, "%s", p->where);
+    rc = driver_value(k, trial, v, p->where, st);
+    free_settings(ops, trial);
+    if (rc < 0)
+        return -1;
+    if ((copy = strdup(v)) == NULL)
+        return status_errno(st, ENOMEM, "%s", p->where);
+    if ((d = pending_find(p, k->name)) == NULL) {
+        d = realloc(p->drv, (size_t)(p->ndrv + 1) * sizeof(*d));
+        if (d == NULL) {
+            free(copy);
+            return status_errno(st, ENOMEM, "%s", p->where);
+        }
+        p->drv = d;
+        d = &p->drv[p->ndrv++];
+        d->name = k->name;
+        d->value = NULL;
+    }
+    free(d->value);
+    d->value = copy;
+    d->line = p->line;
+    return 0;
+}
+
 /* set_endpoint - one setting inside [endpoint NAME] */
 static int set_endpoint(struct parse *p, const char *key, const char *v,
                         struct status *st)
 {
     struct endpoint *ep = p->ep;
+    char names[256];
     size_t i;
     int k;
 
     for (k = 0; k < NKEYS; k++)
         if (strcmp(ekeys[k].name, key) == 0)
             break;
+    if (k == NKEYS && driver_key(key) != NULL)
+        return set_driver_key(p, key, v, st);
     if (k == NKEYS) {
         for (i = 0; i < sizeof(global_keys) / sizeof(*global_keys); i++)
             if (strcmp(global_keys[i], key) == 0)
@@ -293,21 +384,13 @@ static int set_endpoint(struct parse *p, const char *key, const char *v,
     p->seen[k] = p->line;
     switch ((enum key)k) {
     case K_NOTIFIER:
-        if ((ep->ops = notifier_find(v)) == NULL)
+        if ((ep->ops = registry_find(notifiers, v, strlen(v))) == NULL)
             return status_set(st, "4.3.5", "%s: unknown notifier '%s' (%s)",
-                              p->where, v, notifier_names());
-        return 0;
-    case K_URL:
-    case K_COMMAND:
-    case K_PATH:
-        /* a second, different target key is refused when the section ends */
-        if (strlen(v) >= sizeof(ep->target))
-            return status_set(st, "4.3.5", "%s: '%s' too long", p->where,
-                              key);
-        memcpy(ep->target, v, strlen(v) + 1);
+                              p->where, v,
+                              registry_names(notifiers, names, sizeof(names)));
         return 0;
     case K_HEADER:
-        return endpoint_add_header(ep, p->where, v, st);
+        return add_header(ep, p->where, v, st);
     case K_TIMEOUT:
         if (parse_ms(v, TIMEOUT_MAX, &ep->timeout_ms) == 0
             && ep->timeout_ms > 0)
@@ -333,35 +416,83 @@ static int set_endpoint(struct parse *p, const char *key, const char *v,
     return -1;
 }
 
-/* end_section - judge the open section as a whole */
-static int end_section(struct parse *p, struct status *st)
+/* drop_pending - forget the driver keys of the section that ended */
+static void drop_pending(struct parse *p)
 {
-    struct endpoint *ep = p->ep;
-    int k;
+    while (p->ndrv > 0)
+        free(p->drv[--p->ndrv].value);
+}
 
-    if (ep == NULL)
-        return 0;
-    p->ep = NULL;
+/* apply_driver_keys - the driver's settings: defaults, then the section's */
+static int apply_driver_keys(struct parse *p, struct endpoint *ep,
+                             struct status *st)
+{
+    const struct notifier_ops *ops = ep->ops;
+    char where[CONF_WHERE_MAX];
+    int i;
+
+    if ((ep->settings = calloc(1, ops->settings_size ? ops->settings_size
+                                  : 1)) == NULL)
+        return status_errno(st, ENOMEM, "config '%s' line %d", p->path,
+                            p->ep_line);
+    conf_defaults(ops->keys, ep->settings);
+    for (i = 0; i < p->ndrv; i++) {
+        snprintf(where, sizeof(where), "config '%s' line %d: endpoint '%s'",
+                 p->path, p->drv[i].line, ep->name);
+        if (driver_value(conf_find(ops->keys, p->drv[i].name), ep->settings,
+                         p->drv[i].value, where, st) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* judge - the open section as a whole, its notifier known or not */
+static int judge(struct parse *p, struct endpoint *ep, struct status *st)
+{
+    char names[256];
+    int k, i;
+
     if (ep->ops == NULL)
         return status_set(st, "4.3.5", "config '%s' line %d: endpoint '%s': "
                           "no 'notifier' (%s)", p->path, p->ep_line,
-                          ep->name, notifier_names());
+                          ep->name,
+                          registry_names(notifiers, names, sizeof(names)));
+    for (i = p->ndrv - 1; i >= 0; i--)
+        if (ep->ops->keys == NULL
+            || conf_find(ep->ops->keys, p->drv[i].name) == NULL)
+            return status_set(st, "4.3.5", "config '%s' line %d: endpoint "
+                              "'%s': '%s' is not a setting of %s endpoints",
+                              p->path, p->drv[i].line, ep->name,
+                              p->drv[i].name, ep->ops->name);
     for (k = 0; k < NKEYS; k++)
         if (p->seen[k] && !belongs(k, ep->ops))
             return status_set(st, "4.3.5", "config '%s' line %d: endpoint "
                               "'%s': '%s' is not a setting of %s endpoints",
                               p->path, p->seen[k], ep->name, ekeys[k].name,
                               ep->ops->name);
-    for (k = 0; k < NKEYS; k++)
-        if (strcmp(ekeys[k].name, ep->ops->target_key) == 0)
-            break;
-    if (k == NKEYS || !p->seen[k])
+    if (pending_find(p, ep->ops->target_key) == NULL)
         return status_set(st, "4.3.5", "config '%s' line %d: endpoint '%s': "
                           "%s needs '%s'", p->path, p->ep_line, ep->name,
                           ep->ops->name, ep->ops->target_key);
+    if (apply_driver_keys(p, ep, st) < 0)
+        return -1;
     if (!p->seen[K_CONCURRENCY])
         ep->concurrency = ep->ops->concurrency;
     return 0;
+}
+
+/* end_section - judge the open section as a whole */
+static int end_section(struct parse *p, struct status *st)
+{
+    struct endpoint *ep = p->ep;
+    int rc;
+
+    if (ep == NULL)
+        return 0;
+    p->ep = NULL;
+    rc = judge(p, ep, st);
+    drop_pending(p);
+    return rc;
 }
 
 /* begin_section - "[endpoint NAME]": a new endpoint with defaults */
@@ -446,6 +577,8 @@ static int load_config(struct notifyd_config *cfg, const char *path,
     rc = conf_read(path, 1, parse_line, &p, st);
     if (rc == 0)
         rc = end_section(&p, st);
+    drop_pending(&p);
+    free(p.drv);
     if (rc == 0 && cfg->nep == 0)
         rc = status_set(st, "4.3.5", "config '%s': no [endpoint NAME] "
                         "section: nothing would receive the events", path);
@@ -489,6 +622,26 @@ static int check_endpoints(struct notifyd_config *cfg, const char *path,
     return 0;
 }
 
+/*
+ * load_secrets - the secrets file named by cfg: its secrets decoded,
+ * its headers applied as the configuration's are
+ */
+static int load_secrets(struct notifyd_config *cfg, int *missing,
+                        struct status *st)
+{
+    struct secrets sf;
+    struct secrets_header h;
+    int rc;
+
+    if (secrets_open(&sf, cfg->secrets, missing, st) < 0)
+        return -1;
+    while ((rc = secrets_next(&sf, cfg, &h, st)) > 0)
+        if ((rc = add_header(h.ep, h.where, h.value, st)) < 0)
+            break;
+    secrets_close(&sf);
+    return rc;
+}
+
 /* defaults - the built-in settings */
 static void defaults(struct notifyd_config *cfg)
 {
@@ -515,7 +668,7 @@ int endpoint_load(struct notifyd_config *cfg, const char *path,
     int missing;
 
     defaults(cfg);
-    if (load_config(cfg, path, st) < 0 || secrets_load(cfg, &missing, st) < 0
+    if (load_config(cfg, path, st) < 0 || load_secrets(cfg, &missing, st) < 0
         || check_endpoints(cfg, path, missing, st) < 0) {
         endpoint_free(cfg);
         return -1;
@@ -545,6 +698,9 @@ void endpoint_free(struct notifyd_config *cfg)
             free(ep->headers[ep->nheaders]);
         }
         explicit_bzero(ep->secret, sizeof(ep->secret));
+        if (ep->ops != NULL)
+            free_settings(ep->ops, ep->settings);
+        ep->settings = NULL;
         free_match(&ep->events);
         free_match(&ep->domains);
         free_match(&ep->users);

@@ -12,6 +12,7 @@
 #define ENDPOINT_MAX_HEADERS 8
 #define ENDPOINT_MAX_MATCH 16
 #define ENDPOINT_SECRET_MAX 64  /* bytes of a decoded whsec_ key */
+#define ENDPOINT_TARGET_MAX 1024        /* bytes of url, command, path */
 #define ENDPOINT_LIST_SEP ", \t"  /* between the values of a list */
 #define ENDPOINT_NAME_CHARS "abcdefghijklmnopqrstuvwxyz" \
     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_."
@@ -25,7 +26,8 @@ struct match {
 struct endpoint {
     char name[64];
     const struct notifier_ops *ops;
-    char target[1024];          /* webhook: URL; exec: command; unix: path */
+    void *settings;             /* the driver's, from its keys */
+    /* a signing notifier's (notifier.h): "header" and the secrets file */
     char *headers[ENDPOINT_MAX_HEADERS];        /* "Name: value" */
     int nheaders;
     unsigned char secret[ENDPOINT_MAX_SECRETS][ENDPOINT_SECRET_MAX];
@@ -55,8 +57,6 @@ struct notifyd_config {
 int endpoint_load(struct notifyd_config *cfg, const char *path,
                   struct status *st);
 void endpoint_free(struct notifyd_config *cfg);
-int endpoint_add_header(struct endpoint *ep, const char *where,
-                        const char *v, struct status *st);
 int endpoint_wants(const struct endpoint *ep, const char *type,
                    const char *domain, const char *user, const char *folder);
 

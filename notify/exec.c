@@ -37,6 +37,18 @@
 #include "notifier.h"
 #include "../util/clock.h"
 
+/* The driver's own endpoint settings (notifier.h). */
+struct exec_settings {
+    char command[ENDPOINT_TARGET_MAX];
+};
+
+#define COMMAND(ep) (((const struct exec_settings *)(ep)->settings)->command)
+
+static const struct conf_key exec_keys[] = {
+    {"command", CONF_STR, CONF_FIELD(struct exec_settings, command), "", NULL},
+    {NULL, CONF_STR, 0, 0, NULL, NULL},
+};
+
 extern char **environ;
 
 /* One child in flight. */
@@ -322,7 +334,7 @@ static void exec_start(struct endpoint *ep, struct job *j)
         goto fail;
     }
     if ((pid = fork()) == 0)
-        child(ep->target, inp[0], outp[1], envp);
+        child(COMMAND(ep), inp[0], outp[1], envp);
     err = errno;
     free(envp);
     close(inp[0]);
@@ -447,7 +459,7 @@ static void exec_progress(struct endpoint *ep, struct pollfd *pfd, int n)
 /* exec_check - a command to run */
 static int exec_check(const struct endpoint *ep, struct status *st)
 {
-    if (ep->target[0] == '\0')
+    if (COMMAND(ep)[0] == '\0')
         return status_set(st, "4.3.5", "'command' is empty");
     return 0;
 }
@@ -488,6 +500,8 @@ static void exec_fini(struct endpoint *ep)
 
 const struct notifier_ops notifier_exec_ops = {
     .name = "exec",
+    .keys = exec_keys,
+    .settings_size = sizeof(struct exec_settings),
     .target_key = "command",
     .concurrency = 4,
     .check = exec_check,

@@ -5,6 +5,8 @@
 #include <poll.h>
 #include <stddef.h>
 
+#include "../util/conf.h"
+#include "../util/registry.h"
 #include "../util/status.h"
 
 struct endpoint;
@@ -47,7 +49,10 @@ struct job {
 void notifier_done(struct job *j);     /* provided by the queue */
 
 /*
- * A driver.  check() judges an endpoint's settings when the
+ * A driver.  Its keys are the endpoint settings only it takes, parsed
+ * into its own settings (ep->settings, settings_size bytes, freed with
+ * settings_free() when that is set); target_key is the one of them an
+ * endpoint must set.  check() judges an endpoint's settings when the
  * configuration is read (a clear error, nothing started); init() makes
  * it ready to send.  start() begins an attempt and returns at once.
  * The queue's loop calls pollfds() to learn what to wait for (the
@@ -57,6 +62,9 @@ void notifier_done(struct job *j);     /* provided by the queue */
  */
 struct notifier_ops {
     const char *name;
+    const struct conf_key *keys;        /* into ep->settings */
+    size_t settings_size;
+    void (*settings_free)(void *settings);
     const char *target_key;     /* the setting that names where to send */
     int concurrency;            /* attempts in flight, unless configured */
     int signs;                  /* needs a whsec_ secret, takes headers */
@@ -73,7 +81,6 @@ extern const struct notifier_ops notifier_webhook_ops;
 extern const struct notifier_ops notifier_exec_ops;
 extern const struct notifier_ops notifier_unix_ops;
 
-const struct notifier_ops *notifier_find(const char *name);
-const char *notifier_names(void);
+extern const struct driver notifiers[];  /* registry.c */
 
 #endif

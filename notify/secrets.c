@@ -9,6 +9,11 @@
  * only, like an ssh key: any group or other permission is refused.
  * Its values never appear in a message, and the buffer they were read
  * into is wiped after use.
+ *
+ * secrets_open() reads and judges the file; secrets_next() goes through
+ * it line by line, decoding the secrets into their endpoints and
+ * handing each header to its caller, which applies it as it applies a
+ * "header" of the configuration.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -72,18 +77,21 @@ static int set_secrets(struct endpoint *ep, const char *where, char *v,
     return 0;
 }
 
-/* secrets_line - one line of the secrets file; values never quoted */
+/*
+ * secrets_line - one line of the secrets file; values never quoted.  1
+ * with h filled for a header, 0 for a line done (or blank), -1
+ */
 static int secrets_line(struct notifyd_config *cfg, char *line, int lineno,
-                        struct status *st)
+                        struct secrets_header *h, struct status *st)
 {
     static const char hsuffix[] = ".header";
     const size_t hlen = sizeof(hsuffix) - 1;
     struct endpoint *ep;
-    char where[1200], *key, *value;
+    char *where = h->where, *key, *value;
     size_t len;
     int header = 0;
 
-    snprintf(where, sizeof(where), "secrets '%s' line %d", cfg->secrets,
+    snprintf(where, sizeof(h->where), "secrets '%s' line %d", cfg->secrets,
              lineno);
     line = conf_trim(line);
     if (*line == '\0' || *line == '#')
@@ -111,50 +119,54 @@ static int secrets_line(struct notifyd_config *cfg, char *line, int lineno,
                           "take no %s", where, ep->name, ep->ops->name,
                           header ? "headers" : "secrets");
     if (header) {
-        snprintf(where + strlen(where), sizeof(where) - strlen(where),
+        snprintf(where + strlen(where), sizeof(h->where) - strlen(where),
                  ": endpoint '%s'", ep->name);
-        return endpoint_add_header(ep, where, value, st);
+        h->ep = ep;
+        h->value = value;
+        return 1;
     }
     return set_secrets(ep, where, value, st);
 }
 
 /*
- * secrets_load - read the secrets file, owner-only; a missing file is
- * judged later, by whether an endpoint needs what it would hold
+ * secrets_open - read the secrets file, owner-only; a missing file is
+ * judged later, by whether an endpoint needs what it would hold (then
+ * secrets_next() finds nothing in it)
  */
-int secrets_load(struct notifyd_config *cfg, int *missing,
-                        struct status *st)
+int secrets_open(struct secrets *sf, const char *path, int *missing,
+                 struct status *st)
 {
     struct stat sb;
-    char *buf = NULL, *line, *next;
+    char *buf = NULL;
     size_t got = 0;
     ssize_t n;
-    int fd, lineno = 0, rc = 0;
+    int fd, rc = 0;
 
+    memset(sf, 0, sizeof(*sf));
     *missing = 0;
     /* O_NONBLOCK: a FIFO put there must not hang the daemon */
-    fd = open(cfg->secrets, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0 && errno == ENOENT) {
         *missing = 1;
         return 0;
     }
     if (fd < 0)
-        return conf_errno(st, errno, "secrets '%s'", cfg->secrets);
+        return conf_errno(st, errno, "secrets '%s'", path);
     if (fstat(fd, &sb) < 0)
-        rc = conf_errno(st, errno, "secrets '%s'", cfg->secrets);
+        rc = conf_errno(st, errno, "secrets '%s'", path);
     else if (!S_ISREG(sb.st_mode))
         rc = status_set(st, "4.3.5", "secrets '%s': not a regular file",
-                        cfg->secrets);
+                        path);
     else if ((sb.st_mode & 077) != 0)
         rc = status_set(st, "4.3.5", "secrets '%s': %s by group or others "
-                        "(mode %04o): chmod 600 it", cfg->secrets,
+                        "(mode %04o): chmod 600 it", path,
                         (sb.st_mode & 044) ? "readable" : "accessible",
                         (unsigned)(sb.st_mode & 07777));
     else if (sb.st_size > SECRETS_MAX)
         rc = status_set(st, "4.3.5", "secrets '%s': larger than %d bytes",
-                        cfg->secrets, SECRETS_MAX);
+                        path, SECRETS_MAX);
     if (rc == 0 && (buf = malloc(SECRETS_MAX + 1)) == NULL)
-        rc = status_errno(st, ENOMEM, "secrets '%s'", cfg->secrets);
+        rc = status_errno(st, ENOMEM, "secrets '%s'", path);
     if (rc < 0) {
         close(fd);
         return -1;
@@ -164,22 +176,49 @@ int secrets_load(struct notifyd_config *cfg, int *missing,
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            rc = conf_errno(st, errno, "read secrets '%s'", cfg->secrets);
+            rc = conf_errno(st, errno, "read secrets '%s'", path);
             break;
         }
         got += (size_t)n;
     }
     close(fd);
     buf[got] = '\0';
+    sf->buf = sf->next = buf;
     if (rc == 0 && strlen(buf) != got)
         rc = status_set(st, "4.3.5", "secrets '%s': a NUL byte in the file",
-                        cfg->secrets);
-    for (line = buf; rc == 0 && line != NULL && *line; line = next) {
-        if ((next = strchr(line, '\n')) != NULL)
-            *next++ = '\0';
-        rc = secrets_line(cfg, line, ++lineno, st);
-    }
-    explicit_bzero(buf, SECRETS_MAX + 1);
-    free(buf);
+                        path);
+    if (rc < 0)
+        secrets_close(sf);
     return rc;
+}
+
+/*
+ * secrets_next - go on to the next header line of the file, decoding
+ * the secrets on the way: 1 with h filled (valid until secrets_close()),
+ * 0 at the end, -1 on a mistake
+ */
+int secrets_next(struct secrets *sf, struct notifyd_config *cfg,
+                 struct secrets_header *h, struct status *st)
+{
+    char *line;
+    int rc;
+
+    while (sf->next != NULL && *sf->next) {
+        line = sf->next;
+        if ((sf->next = strchr(line, '\n')) != NULL)
+            *sf->next++ = '\0';
+        if ((rc = secrets_line(cfg, line, ++sf->lineno, h, st)) != 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* secrets_close - wipe and free what secrets_open() read */
+void secrets_close(struct secrets *sf)
+{
+    if (sf->buf != NULL) {
+        explicit_bzero(sf->buf, SECRETS_MAX + 1);
+        free(sf->buf);
+    }
+    memset(sf, 0, sizeof(*sf));
 }

@@ -1,7 +1,7 @@
 /*
  * unixsock.c - the unix notifier: one event per line on a stream socket
  *
- * Each event goes to the AF_UNIX SOCK_STREAM socket ep->target as its
+ * Each event goes to the AF_UNIX SOCK_STREAM socket SOCKPATH(ep) as its
  * JSON and a "\n" (JSON Lines).  One non-blocking connection per
  * endpoint carries every job, in the order start() was called: with
  * concurrency above 1 the jobs wait in a FIFO here.  A job is done when
@@ -30,6 +30,18 @@
 #include "endpoint.h"
 #include "notifier.h"
 #include "../util/clock.h"
+
+/* The driver's own endpoint settings (notifier.h). */
+struct unix_settings {
+    char path[ENDPOINT_TARGET_MAX];
+};
+
+#define SOCKPATH(ep) (((const struct unix_settings *)(ep)->settings)->path)
+
+static const struct conf_key unix_keys[] = {
+    {"path", CONF_STR, CONF_FIELD(struct unix_settings, path), "", NULL},
+    {NULL, CONF_STR, 0, 0, NULL, NULL},
+};
 
 /* One job waiting or being written. */
 struct pending {
@@ -162,8 +174,8 @@ static void pump(struct endpoint *ep, struct usock *s)
     ssize_t n;
 
     while (s->head != NULL) {
-        if (s->fd < 0 && open_conn(s, ep->target) < 0) {
-            fail_head(s, "connect", ep->target, errno);
+        if (s->fd < 0 && open_conn(s, SOCKPATH(ep)) < 0) {
+            fail_head(s, "connect", SOCKPATH(ep), errno);
             continue;
         }
         if (s->connecting)
@@ -179,7 +191,7 @@ static void pump(struct endpoint *ep, struct usock *s)
             continue;
         }
         if (n < 0) {
-            fail_head(s, "write", ep->target, errno);
+            fail_head(s, "write", SOCKPATH(ep), errno);
             continue;
         }
         s->off += (size_t)n;
@@ -280,11 +292,11 @@ static void unix_progress(struct endpoint *ep, struct pollfd *pfd, int n)
             err = errno;
         s->connecting = 0;
         if (err != 0)
-            fail_head(s, "connect", ep->target, err);
+            fail_head(s, "connect", SOCKPATH(ep), err);
     } else if (s->fd >= 0 && (rev & (POLLIN | POLLERR | POLLHUP))
                && closed(s, &err)) {
         if (s->head && s->off > 0)
-            fail_head(s, "write", ep->target, err);
+            fail_head(s, "write", SOCKPATH(ep), err);
         else
             drop(s);
     }
@@ -310,9 +322,9 @@ static int unix_check(const struct endpoint *ep, struct status *st)
 {
     struct sockaddr_un sun;
 
-    if (ep->target[0] == '\0')
+    if (SOCKPATH(ep)[0] == '\0')
         return status_set(st, "4.3.5", "'path' is empty");
-    if (strlen(ep->target) >= sizeof(sun.sun_path))
+    if (strlen(SOCKPATH(ep)) >= sizeof(sun.sun_path))
         return status_set(st, "4.3.5", "'path' is longer than a unix socket "
                           "address takes (%zu bytes)",
                           sizeof(sun.sun_path) - 1);
@@ -353,6 +365,8 @@ static void unix_fini(struct endpoint *ep)
 
 const struct notifier_ops notifier_unix_ops = {
     .name = "unix",
+    .keys = unix_keys,
+    .settings_size = sizeof(struct unix_settings),
     .target_key = "path",
     .concurrency = 1,           /* one connection: lines stay in order */
     .check = unix_check,

@@ -47,6 +47,18 @@
 #include "sign.h"
 #include "../util/clock.h"
 
+/* The driver's own endpoint settings (notifier.h). */
+struct webhook_settings {
+    char url[ENDPOINT_TARGET_MAX];
+};
+
+#define URL(ep) (((const struct webhook_settings *)(ep)->settings)->url)
+
+static const struct conf_key webhook_keys[] = {
+    {"url", CONF_STR, CONF_FIELD(struct webhook_settings, url), "", NULL},
+    {NULL, CONF_STR, 0, 0, NULL, NULL},
+};
+
 /* The headers of every attempt, then those of the endpoint. */
 enum { HDR_TYPE, HDR_AGENT, HDR_EXPECT, HDR_ID, HDR_TS, HDR_SIG, HDR_OWN };
 
@@ -469,13 +481,13 @@ static int webhook_check(const struct endpoint *ep, struct status *st)
     const char *why;
     int i, ok;
 
-    if (ep->target[0] == '\0')
+    if (URL(ep)[0] == '\0')
         return status_set(st, "4.3.5", "endpoint '%s': webhook needs 'url'",
                           ep->name);
     if ((u = curl_url()) == NULL)
         return status_set(st, "4.3.0", "endpoint '%s': out of memory",
                           ep->name);
-    uc = curl_url_set(u, CURLUPART_URL, ep->target, 0);
+    uc = curl_url_set(u, CURLUPART_URL, URL(ep), 0);
     if (uc == CURLUE_OK)
         curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
     ok = scheme != NULL && (strcmp(scheme, "http") == 0
@@ -485,12 +497,12 @@ static int webhook_check(const struct endpoint *ep, struct status *st)
     if (uc != CURLUE_OK && uc != CURLUE_BAD_SCHEME
         && uc != CURLUE_UNSUPPORTED_SCHEME)
         return status_set(st, "4.3.5", "endpoint '%s': url '%s': %c%s",
-                          ep->name, ep->target,
+                          ep->name, URL(ep),
                           tolower((unsigned char)*curl_url_strerror(uc)),
                           curl_url_strerror(uc) + 1);
     if (!ok)
         return status_set(st, "4.3.5", "endpoint '%s': url '%s': not "
-                          "http:// or https://", ep->name, ep->target);
+                          "http:// or https://", ep->name, URL(ep));
     if (ep->nsecrets < 1)
         return status_set(st, "4.3.5", "endpoint '%s': webhook needs a "
                           "secret (whsec_...) in the secrets file", ep->name);
@@ -525,7 +537,7 @@ static int slot_init(struct endpoint *ep, struct wh_slot *s)
         s->hdr[i].next = i + 1 < n ? &s->hdr[i + 1] : NULL;
     if ((s->easy = curl_easy_init()) == NULL)
         return -1;
-    if (curl_easy_setopt(s->easy, CURLOPT_URL, ep->target) != CURLE_OK
+    if (curl_easy_setopt(s->easy, CURLOPT_URL, URL(ep)) != CURLE_OK
         || curl_easy_setopt(s->easy, CURLOPT_PROTOCOLS_STR, "http,https")
         || curl_easy_setopt(s->easy, CURLOPT_HTTPHEADER, s->hdr)
         || curl_easy_setopt(s->easy, CURLOPT_POST, 1L)
@@ -622,6 +634,8 @@ fail:
 
 const struct notifier_ops notifier_webhook_ops = {
     .name = "webhook",
+    .keys = webhook_keys,
+    .settings_size = sizeof(struct webhook_settings),
     .target_key = "url",
     .concurrency = 8,
     .signs = 1,
