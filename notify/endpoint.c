@@ -306,6 +306,16 @@ static int driver_value(const struct conf_key *k, void *settings,
     return conf_apply(k, settings, v, where, st);
 }
 
+/* new_settings - a driver's settings at their defaults; NULL: no memory */
+static void *new_settings(const struct notifier_ops *ops)
+{
+    void *settings = calloc(1, ops->settings_size ? ops->settings_size : 1);
+
+    if (settings != NULL && ops->keys != NULL)
+        conf_defaults(ops->keys, settings);
+    return settings;
+}
+
 /* free_settings - a driver's settings, wiped: a value may be a credential */
 static void free_settings(const struct notifier_ops *ops, void *settings)
 {
@@ -332,8 +342,7 @@ static int set_driver_key(struct parse *p, const char *key, const char *v,
     char *copy;
     int rc;
 
-    if ((trial = calloc(1, ops->settings_size ? ops->settings_size : 1))
-        == NULL)
+    if ((trial = new_settings(ops)) == NULL)
         return status_errno(st, ENOMEM, "%s", p->where);
     rc = driver_value(k, trial, v, p->where, st);
     free_settings(ops, trial);
@@ -431,11 +440,9 @@ static int apply_driver_keys(struct parse *p, struct endpoint *ep,
     char where[CONF_WHERE_MAX];
     int i;
 
-    if ((ep->settings = calloc(1, ops->settings_size ? ops->settings_size
-                                  : 1)) == NULL)
+    if ((ep->settings = new_settings(ops)) == NULL)
         return status_errno(st, ENOMEM, "config '%s' line %d", p->path,
                             p->ep_line);
-    conf_defaults(ops->keys, ep->settings);
     for (i = 0; i < p->ndrv; i++) {
         snprintf(where, sizeof(where), "config '%s' line %d: endpoint '%s'",
                  p->path, p->drv[i].line, ep->name);
