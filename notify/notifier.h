@@ -77,9 +77,6 @@ struct notifier_ops {
     void (*fini)(struct endpoint *ep);
 };
 
-extern const struct notifier_ops notifier_webhook_ops;
-extern const struct notifier_ops notifier_exec_ops;
-extern const struct notifier_ops notifier_unix_ops;
 
 extern const struct driver notifiers[];  /* registry.c */
 

@@ -193,7 +193,7 @@ static void test_all_keys(void **state)
 
     e = &cfg.ep[0];
     EXPECT_STR(c, e->name, "crm");
-    EXPECT_INT(c, e->ops == &notifier_webhook_ops, 1);
+    EXPECT_INT(c, e->ops == registry_find(notifiers, "webhook", 7), 1);
     EXPECT_STR(c, target(e), "https://crm.example.com/hook?a=b");
     EXPECT_INT(c, e->timeout_ms, 1500);
     EXPECT_INT(c, e->concurrency, 3);
@@ -221,7 +221,7 @@ static void test_all_keys(void **state)
 
     e = &cfg.ep[1];
     EXPECT_STR(c, e->name, "run.1");
-    EXPECT_INT(c, e->ops == &notifier_exec_ops, 1);
+    EXPECT_INT(c, e->ops == registry_find(notifiers, "exec", 4), 1);
     EXPECT_STR(c, target(e), "/usr/local/bin/x --flag=1");
     EXPECT_INT(c, e->timeout_ms, 120000);
     EXPECT_INT(c, e->concurrency, 4);
@@ -229,7 +229,7 @@ static void test_all_keys(void **state)
 
     e = &cfg.ep[2];
     EXPECT_STR(c, e->name, "sock_2");
-    EXPECT_INT(c, e->ops == &notifier_unix_ops, 1);
+    EXPECT_INT(c, e->ops == registry_find(notifiers, "unix", 4), 1);
     EXPECT_STR(c, target(e), "/run/app/events.sock");
     EXPECT_INT(c, e->timeout_ms, 15000);
     EXPECT_INT(c, e->concurrency, 256);
