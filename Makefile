@@ -66,7 +66,8 @@ EVENT = event/rfc2047.c event/addr.c event/event.c event/outbox.c
 # be paid by every delivery).
 NOTIFYD = notify/registry.c notify/endpoint.c notify/secrets.c \
           notify/sign.c \
-          notify/state.c notify/queue.c notify/webhook.c notify/exec.c \
+          notify/state.c notify/queue.c notify/attempt.c \
+          notify/webhook.c notify/exec.c \
           notify/unixsock.c notify/watch.c notify/cmd.c
 NOTIFYD_OBJ = $(NOTIFYD:%.c=$(B)/obj/%.o)
 LDA = lda/config.c lda/recipient.c lda/template.c lda/message.c \
