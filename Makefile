@@ -72,7 +72,8 @@ NOTIFYD = notify/registry.c notify/endpoint.c notify/secrets.c \
 NOTIFYD_OBJ = $(NOTIFYD:%.c=$(B)/obj/%.o)
 LDA = lda/config.c lda/recipient.c lda/template.c lda/message.c \
       lda/header.c lda/privs.c lda/userdb.c lda/userdb_passwd.c \
-      lda/userdb_tcp.c lda/deliver.c
+      lda/userdb_tcp.c lda/stop.c lda/setup.c lda/trace.c lda/tell.c \
+      lda/deliver.c
 LIB_SRC = $(UTIL) $(STORE) $(EVENT) $(LDA)
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/obj/%.o)
 
