@@ -107,7 +107,7 @@ int setup_delivery(struct delivery *c, struct status *st)
         || template_expand(c->loc.path, &c->rcpt, home, c->root,
                            sizeof(c->root), c->base, sizeof(c->base), st) < 0)
         return -1;
-    /* Over NFS the fixed part is what is mounted: it is the root. */
+    /* Where the driver mounts the fixed part (NFS), that is the root. */
     if (c->loc.ops->base_is_root)
         snprintf(c->storage, sizeof(c->storage), "%s", c->base);
     else if (template_storage_root(c->cfg.storage_root, c->loc.path,
