@@ -55,8 +55,8 @@ DEPS_BENCH = $(DEPS_BUILD) python3 strace maildrop dovecot-core \
              nfs-ganesha nfs-ganesha-vfs
 DEPS_FUZZ = $(DEPS_BUILD) clang-14 libclang-rt-14-dev
 
-UTIL = util/status.c util/io.c util/log.c util/clock.c util/registry.c \
-       util/conf.c
+UTIL = util/status.c util/io.c util/file.c util/log.c util/clock.c \
+       util/registry.c util/conf.c
 STORE = store/backend.c store/local.c store/nfs.c store/lock.c \
         store/quota.c store/mdname.c store/maildir.c
 # Events: the event and the outbox, built into both programs (lda links
@@ -66,7 +66,8 @@ EVENT = event/rfc2047.c event/addr.c event/event.c event/outbox.c
 # be paid by every delivery).
 NOTIFYD = notify/registry.c notify/endpoint.c notify/secrets.c \
           notify/sign.c \
-          notify/state.c notify/queue.c notify/webhook.c notify/exec.c \
+          notify/state.c notify/queue.c notify/attempt.c \
+          notify/webhook.c notify/exec.c \
           notify/unixsock.c notify/watch.c notify/cmd.c
 # lda-notifyd links util/ and event/ and its own parts, never lda/ or
 # store/.
@@ -74,7 +75,8 @@ NOTIFYD_OBJ = $(NOTIFYD:%.c=$(B)/obj/%.o) \
               $(UTIL:%.c=$(B)/obj/%.o) $(EVENT:%.c=$(B)/obj/%.o)
 LDA = lda/config.c lda/recipient.c lda/template.c lda/message.c \
       lda/header.c lda/privs.c lda/userdb.c lda/userdb_passwd.c \
-      lda/userdb_tcp.c lda/deliver.c
+      lda/userdb_tcp.c lda/stop.c lda/setup.c lda/trace.c lda/tell.c \
+      lda/deliver.c
 LIB_SRC = $(UTIL) $(STORE) $(EVENT) $(LDA)
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/obj/%.o)
 

@@ -24,6 +24,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "../util/file.h"
 #include "../util/io.h"
 #include "outbox.h"
 
@@ -68,61 +69,33 @@ int outbox_dirs(const char *dir, struct status *st)
     return 0;
 }
 
-/* sync_close - make fd's file durable and close it */
-static int sync_close(int fd, const char *path, struct status *st)
-{
-    if (fsync(fd) < 0) {
-        status_errno(st, errno, "fsync '%s'", path);
-        close(fd);
-        return -1;
-    }
-    if (close(fd) < 0)
-        return status_errno(st, errno, "close '%s'", path);
-    return 0;
-}
+/* What the O_TMPFILE way came to, when it did not fail. */
+enum unnamed {
+    UNNAMED_DONE,               /* the event is in new/, durable */
+    UNNAMED_UNSUPPORTED,        /* no O_TMPFILE here: use tmp/ */
+    UNNAMED_NO_DIR              /* new/ is missing */
+};
 
-/* fill - write all of json and make it durable; closes fd */
-static int fill(int fd, const char *path, const char *json, size_t len,
-                struct status *st)
-{
-    if (pwrite_full(fd, json, len, 0) < 0) {
-        status_errno(st, errno, "write '%s'", path);
-        close(fd);
-        return -1;
-    }
-    return sync_close(fd, path, st);
-}
-
-/* sync_dir - fsync a directory, so the names in it survive a crash */
-static int sync_dir(const char *path, struct status *st)
-{
-    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-    if (fd < 0 || fsync(fd) < 0) {
-        status_errno(st, errno, "fsync '%s'", path);
-        if (fd >= 0)
-            close(fd);
-        return -1;
-    }
-    close(fd);
-    return 0;
-}
-
-/*
- * put_unnamed - the O_TMPFILE way; 1 when the filesystem has none (the
- * caller falls back), 2 when new/ is missing, 0 done, -1 failed
- */
+/* put_unnamed - the O_TMPFILE way; *how says what came of it */
 static int put_unnamed(const char *newdir, const char *final,
-                       const char *json, size_t len, struct status *st)
+                       const char *json, size_t len, enum unnamed *how,
+                       struct status *st)
 {
     char proc[64];
     int fd = open(newdir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
 
-    if (fd < 0 && errno == ENOENT)
-        return 2;
+    *how = UNNAMED_DONE;
+    if (fd < 0 && errno == ENOENT) {
+        *how = UNNAMED_NO_DIR;
+        return 0;
+    }
+    if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR
+                   || errno == EINVAL)) {
+        *how = UNNAMED_UNSUPPORTED;
+        return 0;
+    }
     if (fd < 0)
-        return errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL
-            ? 1 : status_errno(st, errno, "create in '%s'", newdir);
+        return status_errno(st, errno, "create in '%s'", newdir);
     if (pwrite_full(fd, json, len, 0) < 0 || fsync(fd) < 0) {
         status_errno(st, errno, "write in '%s'", newdir);
         close(fd);
@@ -134,59 +107,47 @@ static int put_unnamed(const char *newdir, const char *final,
         int err = errno;
 
         close(fd);
-        return err == ENOENT && access("/proc/self", F_OK) < 0 ? 1
-            : status_errno(st, err, "link '%s'", final);
+        if (err == ENOENT && access("/proc/self", F_OK) < 0) {
+            *how = UNNAMED_UNSUPPORTED;
+            return 0;
+        }
+        return status_errno(st, err, "link '%s'", final);
     }
     if (close(fd) < 0) {
         status_errno(st, errno, "close '%s'", final);
         (void)unlink(final);
         return -1;
     }
-    return sync_dir(newdir, st);
-}
-
-/* put_renamed - the Maildir way: tmp/, fsync, rename, fsync of new/ */
-static int put_renamed(const char *dir, const char *newdir,
-                       const char *name, const char *final,
-                       const char *json, size_t len, struct status *st)
-{
-    char tmp[4096];
-    int fd;
-
-    if (sub(tmp, sizeof(tmp), dir, "tmp", name) < 0)
-        return status_set(st, "4.3.5", "outbox '%s': name too long", dir);
-    if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
-        return status_errno(st, errno, "create '%s'", tmp);
-    if (fill(fd, tmp, json, len, st) < 0 || (rename(tmp, final) < 0
-        && status_errno(st, errno, "rename '%s'", tmp) < 0)) {
-        (void)unlink(tmp);
-        return -1;
-    }
-    return sync_dir(newdir, st);
+    return file_sync_dir(newdir, st);
 }
 
 /* outbox_put - <dir>/new/<id>.json holding json, durable */
 int outbox_put(const char *dir, const char *id, const char *json,
                size_t len, struct status *st)
 {
-    char name[128], newdir[4096], final[4096];
-    int rc;
+    char name[128], newdir[4096], final[4096], tmp[4096];
+    enum unnamed how;
 
     snprintf(name, sizeof(name), "%s%s", id, OUTBOX_SUFFIX);
     if (sub(newdir, sizeof(newdir), dir, "new", NULL) < 0
         || sub(final, sizeof(final), dir, "new", name) < 0)
         return status_set(st, "4.3.5", "outbox '%s': name too long", dir);
-    rc = put_unnamed(newdir, final, json, len, st);
-    if (rc == 2) {
+    if (put_unnamed(newdir, final, json, len, &how, st) < 0)
+        return -1;
+    if (how == UNNAMED_NO_DIR) {
         /* The first event: no new/ yet (a missing outbox is said here). */
-        if (outbox_dirs(dir, st) < 0)
+        if (outbox_dirs(dir, st) < 0
+            || put_unnamed(newdir, final, json, len, &how, st) < 0)
             return -1;
-        if ((rc = put_unnamed(newdir, final, json, len, st)) == 2)
+        if (how == UNNAMED_NO_DIR)
             return status_errno(st, ENOENT, "create in '%s'", newdir);
     }
-    if (rc == 1)
-        rc = put_renamed(dir, newdir, name, final, json, len, st);
-    return rc;
+    if (how == UNNAMED_DONE)
+        return 0;
+    /* The Maildir way: tmp/, fsync, rename into new/, fsync of new/. */
+    if (sub(tmp, sizeof(tmp), dir, "tmp", name) < 0)
+        return status_set(st, "4.3.5", "outbox '%s': name too long", dir);
+    return file_replace_via(tmp, final, json, len, st);
 }
 
 /* outbox_wake - one datagram naming the event; errors do not matter */

@@ -24,7 +24,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "attempt.h"
 #include "endpoint.h"
 #include "notifier.h"
 #include "../util/clock.h"
@@ -70,26 +70,6 @@ struct run {
 struct exec_state {
     struct run *runs;
 };
-
-/* finish - record the outcome and report the job */
-static void finish(struct job *j, enum attempt_outcome o, long status,
-                   const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void finish(struct job *j, enum attempt_outcome o, long status,
-                   const char *fmt, ...)
-{
-    va_list ap;
-
-    j->res.outcome = o;
-    j->res.status = status;
-    j->res.retry_after = -1;
-    va_start(ap, fmt);
-    vsnprintf(j->res.error, sizeof(j->res.error), fmt, ap);
-    va_end(ap);
-    j->priv = NULL;
-    notifier_done(j);
-}
 
 /* timeout_text - "15s" or "1500ms" */
 static void timeout_text(long ms, char *buf, size_t cap)
@@ -279,17 +259,20 @@ static void reap(struct exec_state *s, struct run *r, long timeout_ms)
         return;
     drain(r);
     if (got < 0)
-        finish(j, ATT_RETRY, 0, "wait for 'sh -c': %s", strerror(errno));
+        attempt_finish(j, ATT_RETRY, 0, "wait for 'sh -c': %s",
+                       strerror(errno));
     else if (r->killed) {
         timeout_text(timeout_ms, t, sizeof(t));
-        finish(j, ATT_RETRY, 0, "timed out after %s", t);
+        attempt_finish(j, ATT_RETRY, 0, "timed out after %s", t);
     } else if (WIFEXITED(wst) && WEXITSTATUS(wst) == 0)
-        finish(j, ATT_OK, 0, "%s", "");
+        attempt_finish(j, ATT_OK, 0, "%s", "");
     else if (WIFEXITED(wst))
-        finish(j, WEXITSTATUS(wst) == EX_TEMPFAIL_ ? ATT_RETRY : ATT_FAIL,
-               WEXITSTATUS(wst), "exit %d", WEXITSTATUS(wst));
+        attempt_finish(j, WEXITSTATUS(wst) == EX_TEMPFAIL_ ? ATT_RETRY
+                       : ATT_FAIL, WEXITSTATUS(wst), "exit %d",
+                       WEXITSTATUS(wst));
     else
-        finish(j, ATT_FAIL, 0, "killed by signal %d", WTERMSIG(wst));
+        attempt_finish(j, ATT_FAIL, 0, "killed by signal %d",
+                       WTERMSIG(wst));
     unlink_run(s, r);
 }
 
@@ -357,7 +340,8 @@ static void exec_start(struct endpoint *ep, struct job *j)
             continue;
         close_run(r);
         free(r);
-        finish(j, ATT_RETRY, 0, "pidfd_open: %s", strerror(err));
+        attempt_finish(j, ATT_RETRY, 0, "pidfd_open: %s",
+                       strerror(err));
         return;
     }
     j->priv = r;
@@ -373,7 +357,7 @@ fail:
         if (outp[i] >= 0)
             close(outp[i]);
     }
-    finish(j, ATT_RETRY, 0, "start 'sh -c': %s", strerror(err));
+    attempt_finish(j, ATT_RETRY, 0, "start 'sh -c': %s", strerror(err));
 }
 
 /* add - one pollfd, when there is room */

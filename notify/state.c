@@ -12,13 +12,12 @@
  *   disabled/<endpoint>     the endpoint answered 410 Gone: not used
  *                           until "lda-notifyd enable"
  *
- * Each is written whole (tmp file, fsync, rename): a crash leaves the
- * old record or the new one.  Losing a record costs at worst a repeated
- * attempt, never an event, since the event itself stays in new/ until
- * every endpoint is done with it.
+ * Each is written whole (util/file.c: tmp file, fsync, rename, fsync of
+ * the directory): a crash leaves the old record or the new one.  Losing
+ * a record costs at worst a repeated attempt, never an event, since the
+ * event itself stays in new/ until every endpoint is done with it.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../util/io.h"
+#include "../util/file.h"
 #include "notifier.h"
 #include "../event/rfc2047.h"
 #include "state.h"
@@ -72,31 +71,23 @@ static int mkdir_parent(const char *path)
     return mkdir(dir, 0700) == 0 || errno == EEXIST ? 0 : -1;
 }
 
-/* state_write - path holds text, whole, after a crash too */
+/*
+ * state_write - path holds text, whole, after a crash too, and its
+ * directory is fsynced: the queue unlinks an event once its record
+ * says so, and a record lost after that unlink would be progress lost
+ */
 int state_write(const char *path, const char *text, size_t len,
                 struct status *st)
 {
-    char tmp[4200];
-    int fd;
-
-    snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0 && errno == ENOENT && mkdir_parent(tmp) == 0)
-        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return status_errno(st, errno, "create '%s'", tmp);
-    if (pwrite_full(fd, text, len, 0) < 0 || fsync(fd) < 0) {
-        status_errno(st, errno, "write '%s'", tmp);
-        close(fd);
-        unlink(tmp);
+    if (file_replace(path, text, len, st) == 0)
+        return 0;
+    if (errno != ENOENT)
         return -1;
-    }
-    if (close(fd) < 0 || rename(tmp, path) < 0) {
-        status_errno(st, errno, "rename '%s'", tmp);
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
+    if (mkdir_parent(path) < 0)
+        /* file_replace()'s temporary name, as it would have said */
+        return status_errno(st, errno, "create '%s.%ld.tmp'", path,
+                            (long)getpid());
+    return file_replace(path, text, len, st);
 }
 
 /* state_load - the record of an event, or NULL when there is none */

@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "attempt.h"
 #include "endpoint.h"
 #include "notifier.h"
 #include "../util/clock.h"
@@ -59,17 +60,6 @@ struct usock {
     struct pending *head, **tail;
 };
 
-/* finish - record the outcome and report the job */
-static void finish(struct job *j, enum attempt_outcome o, const char *error)
-{
-    j->res.outcome = o;
-    j->res.status = 0;
-    j->res.retry_after = -1;
-    snprintf(j->res.error, sizeof(j->res.error), "%s", error);
-    j->priv = NULL;
-    notifier_done(j);
-}
-
 /* drop - close the connection */
 static void drop(struct usock *s)
 {
@@ -98,7 +88,7 @@ static void pop(struct usock *s, struct pending *p, enum attempt_outcome o,
             drop(s);
         s->off = 0;
     }
-    finish(p->job, o, error);
+    attempt_finish(p->job, o, 0, "%s", error);
     free(p);
 }
 
@@ -212,11 +202,11 @@ static void unix_start(struct endpoint *ep, struct job *j)
     memset(&j->res, 0, sizeof(j->res));
     if (memchr(j->body, '\n', j->len) != NULL) {
         /* a line per event: an event with a newline would be two */
-        finish(j, ATT_FAIL, "event has a newline");
+        attempt_finish(j, ATT_FAIL, 0, "event has a newline");
         return;
     }
     if ((p = calloc(1, sizeof(*p))) == NULL) {
-        finish(j, ATT_RETRY, strerror(ENOMEM));
+        attempt_finish(j, ATT_RETRY, 0, "%s", strerror(ENOMEM));
         return;
     }
     p->job = j;

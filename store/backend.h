@@ -56,6 +56,9 @@ struct backend_conf {
 
 struct backend_ops {
     const char *name;
+    /* base (the fixed part of the path) is what the driver mounts: it
+     * is the storage root, whatever storage_root says */
+    int base_is_root;
     /* reach the storage; base is the fixed part of the path, which
      * must exist for the storage to be there at all */
     int (*open)(struct backend *, const struct location *, const char *base,
@@ -88,6 +91,9 @@ struct backend_ops {
     int (*scan)(struct backend *, const char *dir, backend_scan_fn, void *);
     int (*set_atime)(struct backend *, const char *path, time_t when);
     void (*free)(struct backend *);
+    /* unlink from a signal handler: async-signal-safe, needing nothing
+     * but the path; NULL when the driver cannot (a remote call) */
+    int (*signal_unlink)(const char *path);
 };
 
 struct backend {

@@ -195,6 +195,12 @@ static int local_unlink(struct backend *b, const char *path)
     return unlink(path);
 }
 
+/* local_signal_unlink - unlink(2), which is async-signal-safe */
+static int local_signal_unlink(const char *path)
+{
+    return unlink(path);
+}
+
 /* local_fsync_dir - make the names in a directory durable */
 static int local_fsync_dir(struct backend *b, const char *path)
 {
@@ -283,4 +289,5 @@ const struct backend_ops backend_local_ops = {
     .scan = local_scan,
     .set_atime = local_set_atime,
     .free = local_free,
+    .signal_unlink = local_signal_unlink,
 };

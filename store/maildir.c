@@ -461,6 +461,18 @@ void maildir_abort(struct maildir *md)
     md->state = MD_DONE;
 }
 
+/*
+ * maildir_signal_abort - maildir_abort() for a signal handler: only
+ * what is async-signal-safe, i.e. the tmp/ file of a driver that can
+ * remove it so (local); a remote one is left to the 36-hour tmp/
+ * cleanup.  Nothing is closed or changed: the process exits next.
+ */
+void maildir_signal_abort(const struct maildir *md)
+{
+    if (md->state == MD_WRITING && md->b->ops->signal_unlink != NULL)
+        (void)md->b->ops->signal_unlink(md->tmp);
+}
+
 struct tmp_scan {
     struct maildir *md;
     const char *dir;

@@ -55,6 +55,7 @@ int maildir_write(struct maildir *md, const void *buf, size_t len,
                   struct status *st);
 int maildir_commit(struct maildir *md, struct status *st);
 void maildir_abort(struct maildir *md);
+void maildir_signal_abort(const struct maildir *md);
 void maildir_clean_tmp(struct maildir *md);
 
 #endif

@@ -697,6 +697,7 @@ static void nfsb_free(struct backend *b)
 
 const struct backend_ops backend_nfs_ops = {
     .name = "nfs",
+    .base_is_root = 1,
     .open = nfsb_open,
     .create = nfsb_create,
     .open_rw = nfsb_open_rw,
