@@ -198,9 +198,7 @@ judge() {
                done)
 
     [ -n "$fired" ] || problems="$problems; the fault did not fire"
-    PROBLEMS=$problems
-    fault_outcome "$must"
-    problems=$PROBLEMS outcome=$OUTCOME
+    fault_outcome outcome problems "$RC" "$FIRST" "$MD" "$must" message_ok
     [ -z "$leftover" ] || problems="$problems; left in tmp/: $leftover"
     quota_ok || problems="$problems; maildirsize disagrees with a recount: $(quota_state)"
     if [ -e "$LOCK" ] && ! { [ "$fam" = unlink ] && [ "$fpath" = "$LOCK" ]; }; then
