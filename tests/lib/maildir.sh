@@ -8,15 +8,15 @@ count_files() { find "$1" -maxdepth 1 -type f 2>/dev/null | wc -l | tr -d ' '; }
 # files_in DIR - the names of the regular files in DIR, one a line
 files_in() { find "$1" -maxdepth 1 -type f -printf '%f\n' 2>/dev/null | sort; }
 
-# quota_state - "<maildirsize bytes> <count> / <recount bytes> <count>"
-# for the Maildir $MD (new/ and cur/; sizes from S= where present)
+# quota_state MAILDIR - "<maildirsize bytes> <count> / <recount bytes>
+# <count>" for MAILDIR (new/ and cur/; sizes from S= where present)
 quota_state() {
     local sum='- -' recount
-    if [ -f "$MD/maildirsize" ]; then
+    if [ -f "$1/maildirsize" ]; then
         sum=$(awk 'NR > 1 && NF { b += $1; c += $2 } END { print b + 0, c + 0 }' \
-              "$MD/maildirsize")
+              "$1/maildirsize")
     fi
-    recount=$(for d in "$MD/new" "$MD/cur"; do
+    recount=$(for d in "$1/new" "$1/cur"; do
                   find "$d" -maxdepth 1 -type f -printf '%f %s\n' 2>/dev/null
               done | awk '{ s = $2
                             if (match($1, /,S=[0-9]+/))
@@ -26,11 +26,11 @@ quota_state() {
     printf '%s / %s' "$sum" "$recount"
 }
 
-# quota_ok - maildirsize agrees with the recount (or is absent: recounted
-# by the next delivery, as Maildir++ says)
+# quota_ok MAILDIR - its maildirsize agrees with the recount (or is
+# absent: recounted by the next delivery, as Maildir++ says)
 quota_ok() {
     local q
-    q=$(quota_state)
+    q=$(quota_state "$1")
     case $q in
         "- - / "*) return 0 ;;
     esac
@@ -46,19 +46,19 @@ is_recounted() {
     is "$claimed" "$actual" "$2"
 }
 
-# check_many TOTAL - after concurrent deliveries of messages with
-# "Subject: nN" lines into $MD: all there, distinct, whole, each once,
-# nothing left behind, maildirsize and every S= exact
+# check_many MAILDIR TOTAL - after concurrent deliveries of TOTAL
+# messages with "Subject: nN" lines into MAILDIR: all there, distinct,
+# whole, each once, nothing left behind, maildirsize and every S= exact
 check_many() {
-    local sizes
-    is "$(count_files "$MD/new")" "$1" "$1 files in new/"
-    is "$(find "$MD/new" -type f | sort -u | wc -l)" "$1" "... with distinct names"
-    is "$(cat "$MD"/new/* | grep -c '^Subject: n')" "$1" "... each a whole message"
-    is "$(grep -h '^Subject: n' "$MD"/new/* | sort -u | wc -l)" "$1" "... each one once"
-    is "$(count_files "$MD/tmp")" 0 "nothing left in tmp/"
-    check "no lock left" test ! -e "$MD/maildirsize.lock"
-    is_recounted "$MD" "maildirsize equals a full recount"
-    sizes=$(for f in "$MD"/new/*; do n=${f##*,S=}; n=${n%%,*}; echo "$n $(stat -c %s "$f")"; done \
+    local md=$1 total=$2 sizes
+    is "$(count_files "$md/new")" "$total" "$total files in new/"
+    is "$(find "$md/new" -type f | sort -u | wc -l)" "$total" "... with distinct names"
+    is "$(cat "$md"/new/* | grep -c '^Subject: n')" "$total" "... each a whole message"
+    is "$(grep -h '^Subject: n' "$md"/new/* | sort -u | wc -l)" "$total" "... each one once"
+    is "$(count_files "$md/tmp")" 0 "nothing left in tmp/"
+    check "no lock left" test ! -e "$md/maildirsize.lock"
+    is_recounted "$md" "maildirsize equals a full recount"
+    sizes=$(for f in "$md"/new/*; do n=${f##*,S=}; n=${n%%,*}; echo "$n $(stat -c %s "$f")"; done \
         | awk '$1 != $2' | wc -l)
     is "$sizes" 0 "every S= matches its file's size"
 }
