@@ -73,7 +73,7 @@ delivered() {
         not_ok "$1: want exit 0 within $2 s"
         diag "exit $RC after ${WALL}s" "output: $OUT"
     fi
-    check "... maildirsize equals a recount" quota_ok
+    check "... maildirsize equals a recount" quota_ok "$MD"
     check "... no lock left" test ! -e "$LOCK"
     is "$(files_in "$MD/tmp")" "${3:-}" "... nothing left in tmp/${3:+ but $3}"
 }
@@ -235,7 +235,7 @@ rm -f "$LOCK"
 wait "$bg"
 is "$?" 0 "... and delivers once it is removed"
 is "$(count_files "$MD/new")" 2 "... into new/"
-check "... maildirsize equals a recount" quota_ok
+check "... maildirsize equals a recount" quota_ok "$MD"
 check "... no lock left" test ! -e "$LOCK"
 
 # --- over NFS -------------------------------------------------------------

@@ -24,6 +24,6 @@ export LDA C TOTAL WORKERS
 
 seq 0 $((WORKERS - 1)) | xargs -P "$WORKERS" -I{} bash -c 'worker {}'
 is "$?" 0 "every delivery exited 0"
-check_many "$TOTAL"
+check_many "$MD" "$TOTAL"
 
 done_testing

@@ -167,7 +167,7 @@ else
 fi
 check "delivered message is the input plus lda's header lines" \
     sh -c 'tail -c "$(stat -c %s "$1")" "$2" | cmp -s - "$1"' - "$MSG" "$REF"
-q=$(quota_state)
+q=$(quota_state "$MD")
 is "${q% / *}" "${q#* / }" "maildirsize agrees with a recount after clean deliveries"
 for state in fresh existing; do
     check "clean $state delivery commits with a rename or link into new/" \
@@ -198,11 +198,9 @@ judge() {
                done)
 
     [ -n "$fired" ] || problems="$problems; the fault did not fire"
-    PROBLEMS=$problems
-    fault_outcome "$must"
-    problems=$PROBLEMS outcome=$OUTCOME
+    fault_outcome outcome problems "$RC" "$FIRST" "$MD" "$must" message_ok
     [ -z "$leftover" ] || problems="$problems; left in tmp/: $leftover"
-    quota_ok || problems="$problems; maildirsize disagrees with a recount: $(quota_state)"
+    quota_ok "$MD" || problems="$problems; maildirsize disagrees with a recount: $(quota_state "$MD")"
     if [ -e "$LOCK" ] && ! { [ "$fam" = unlink ] && [ "$fpath" = "$LOCK" ]; }; then
         problems="$problems; maildirsize.lock left behind"
     fi
@@ -215,7 +213,7 @@ judge() {
         diag "problems:${problems#;}" "exit $RC" "output: $OUT" \
              "fault: ${fired:-none}" "new/: $(files_in "$MD/new" | tr '\n' ' ')" \
              "tmp/: $(files_in "$MD/tmp" | tr '\n' ' ')" \
-             "top: $(files_in "$MD" | tr '\n' ' ')" "quota: $(quota_state)"
+             "top: $(files_in "$MD" | tr '\n' ' ')" "quota: $(quota_state "$MD")"
     fi
 }
 
@@ -249,13 +247,13 @@ errno_case() {
     what="$3 on $1 #$2 of the message (${what:-${msgtmp#"$TEST_TMP/"}})"
     if [ "$RC" -eq 75 ] && printf '%s' "$FIRST" | grep -Eq "$4" &&
        grep -q "^$1 $2 " "$log" && [ "$(count_files "$MD/new")" -eq 0 ] &&
-       [ -z "$(files_in "$MD/tmp")" ] && quota_ok; then
+       [ -z "$(files_in "$MD/tmp")" ] && quota_ok "$MD"; then
         ok "$what: exit 75, $FIRST"
     else
         not_ok "$what: want exit 75 and /$4/"
         diag "exit $RC" "output: $OUT" "fault: $(cat "$log")" \
              "new/: $(files_in "$MD/new" | tr '\n' ' ')" \
-             "tmp/: $(files_in "$MD/tmp" | tr '\n' ' ')" "quota: $(quota_state)"
+             "tmp/: $(files_in "$MD/tmp" | tr '\n' ' ')" "quota: $(quota_state "$MD")"
     fi
 }
 

@@ -50,7 +50,7 @@ check "... no torn line left in maildirsize" \
     sh -c "! test -e '$MD/maildirsize' || test \"\$(tail -c 1 '$MD/maildirsize' | od -An -c | tr -d ' ')\" = '\\n'"
 bytes 100 | run_lda -c "$C" -o quota=10M -V -f a@b -d bob@example.com
 is "$RC/$(count_files "$MD/new")" "0/3" "the next delivery succeeds"
-check "... and maildirsize equals a recount" quota_ok
+check "... and maildirsize equals a recount" quota_ok "$MD"
 
 # --- signals ------------------------------------------------------------------
 # stopped SIG - a delivery whose input stalls after a few KB gets SIG

@@ -40,7 +40,7 @@ seq 0 $((WORKERS - 1)) | xargs -P "$WORKERS" -I{} bash -c 'worker {}'
 is "$?" 0 "every delivery exited 0"
 # what lda said, so a failure here can be told from the log alone
 cat "$TEST_TMP"/err.* 2>/dev/null | head -n 40 | sed 's/^/# /' >&2
-check_many "$TOTAL"
+check_many "$MD" "$TOTAL"
 is "$(find "$MD/new" -name '*.mxa,*' | wc -l)/$(find "$MD/new" -name '*.mxb,*' | wc -l)" \
     "$((TOTAL / 2))/$((TOTAL / 2))" "half from each host, by name"
 

@@ -219,7 +219,7 @@ count_clean() {
     fi
     check "... the message is the input plus lda's header lines" \
         message_ok "$(find "$MD/new" -type f | head -n 1)"
-    check "... maildirsize agrees with a recount" quota_ok
+    check "... maildirsize agrees with a recount" quota_ok "$MD"
 }
 
 count_clean fresh "a missing Maildir"
@@ -280,11 +280,9 @@ judge() {
                done)
 
     [ -n "$fired" ] || problems="$problems; the fault did not fire"
-    PROBLEMS=$problems
-    fault_outcome "$must"
-    problems=$PROBLEMS outcome=$OUTCOME
+    fault_outcome outcome problems "$RC" "$FIRST" "$MD" "$must" message_ok
     [ -z "$leftover" ] || problems="$problems; left in tmp/: $leftover"
-    quota_ok || problems="$problems; maildirsize disagrees with a recount: $(quota_state)"
+    quota_ok "$MD" || problems="$problems; maildirsize disagrees with a recount: $(quota_state "$MD")"
     if [ -e "$LOCK" ] &&
        ! { [ "$name" = unlink ] && [ "$fpath" = "$MDREL/maildirsize.lock" ]; }; then
         problems="$problems; maildirsize.lock left behind"
@@ -298,7 +296,7 @@ judge() {
              "fault: ${fired:-none}" "calls: $(calls_of "$log" | tr '\n' ';')" \
              "new/: $(files_in "$MD/new" | tr '\n' ' ')" \
              "tmp/: $(files_in "$MD/tmp" | tr '\n' ' ')" \
-             "top: $(files_in "$MD" | tr '\n' ' ')" "quota: $(quota_state)"
+             "top: $(files_in "$MD" | tr '\n' ' ')" "quota: $(quota_state "$MD")"
     fi
 }
 
@@ -361,7 +359,7 @@ errno_case() {
     fault_run "$log" "$1" "$2" "$3"
     if [ "$RC" -eq 75 ] && printf '%s' "$FIRST" | grep -Eq "$4" &&
        grep -q "^FAULT $1 $2 " "$log" && [ "$(count_files "$MD/new")" -eq 0 ] &&
-       [ -z "$(files_in "$MD/tmp")" ] && quota_ok && [ ! -e "$LOCK" ]; then
+       [ -z "$(files_in "$MD/tmp")" ] && quota_ok "$MD" && [ ! -e "$LOCK" ]; then
         ok "$3 on $5 ($1 #$2): exit 75, $FIRST"
     else
         not_ok "$3 on $5 ($1 #$2): want exit 75 and /$4/, nothing left"
@@ -369,7 +367,7 @@ errno_case() {
              "calls: $(calls_of "$log" | tr '\n' ';')" \
              "new/: $(files_in "$MD/new" | tr '\n' ' ')" \
              "tmp/: $(files_in "$MD/tmp" | tr '\n' ' ')" \
-             "top: $(files_in "$MD" | tr '\n' ' ')" "quota: $(quota_state)"
+             "top: $(files_in "$MD" | tr '\n' ' ')" "quota: $(quota_state "$MD")"
     fi
 }
 
