@@ -399,7 +399,7 @@ static int publish(struct maildir *md, struct status *st)
 int maildir_commit(struct maildir *md, struct status *st)
 {
     struct quota q;
-    int fits;
+    int rc, fits;
 
     if (finish_file(md, st) < 0) {
         maildir_abort(md);
@@ -419,10 +419,10 @@ int maildir_commit(struct maildir *md, struct status *st)
         maildir_abort(md);
         return -1;
     }
-    fits = quota_fits(&q, md->size, st);
+    rc = quota_fits(&q, md->size, &fits, st);
     md->before = q.use;         /* after a recount, if quota_fits did one */
-    if (fits <= 0) {
-        if (fits == 0)
+    if (rc < 0 || !fits) {
+        if (rc == 0)
             over_quota(md, st);
         goto fail;
     }
