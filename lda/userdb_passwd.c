@@ -509,8 +509,8 @@ static int use_line(struct pw *pw, struct account *a)
     ssize_t len;
 
     if ((len = pread_full(pw->fd, line, PASSWD_LINE_MAX + 1, pw->line)) < 0)
-        return status_set(pw->st, "4.3.0", "read passwd-file '%s': %s",
-                          pw->path, strerror(errno));
+        return status_errno_as(pw->st, "4.3.0", errno,
+                               "read passwd-file '%s'", pw->path);
     /* Rewritten in place since the search, this may be another user's
      * line: never take that one's uid and maildir. */
     for (i = 0; i < klen && i < (size_t)len; i++)
@@ -546,8 +546,8 @@ static int search(struct pw *pw, const struct stat *before,
     if (find_line(pw, r->user, &found) < 0
         || (!found && strcmp(r->local, r->user) != 0
             && find_line(pw, r->local, &found) < 0))
-        return status_set(pw->st, "4.3.0", "read passwd-file '%s': %s",
-                          pw->path, strerror(errno));
+        return status_errno_as(pw->st, "4.3.0", errno,
+                               "read passwd-file '%s'", pw->path);
     if (found)
         return use_line(pw, a);
     /* Rewritten in place under this search: retry, never bounce. */
@@ -580,11 +580,10 @@ static int passwd_lookup(const char *arg, const struct config *cfg,
     /* O_NONBLOCK: a FIFO put there must not hang the delivery. */
     if ((pw.fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK))
         < 0)
-        return status_set(st, "4.3.0", "open passwd-file '%s': %s", path,
-                          strerror(errno));
+        return status_errno_as(st, "4.3.0", errno, "open passwd-file '%s'",
+                               path);
     if (fstat(pw.fd, &before) < 0 || (pw.buf = malloc(CHUNK + 1024)) == NULL)
-        rc = status_set(st, "4.3.0", "passwd-file '%s': %s", path,
-                        strerror(errno));
+        rc = status_errno_as(st, "4.3.0", errno, "passwd-file '%s'", path);
     else if (!S_ISREG(before.st_mode))
         rc = status_set(st, "4.3.0", "passwd-file '%s': not a regular file",
                         path);

@@ -23,6 +23,9 @@ int status_set(struct status *st, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int status_errno(struct status *st, int err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+int status_errno_as(struct status *st, const char *code, int err,
+                    const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 int status_exit(const struct status *st);
 void status_detail(int err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
