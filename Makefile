@@ -55,7 +55,8 @@ DEPS_BENCH = $(DEPS_BUILD) python3 strace maildrop dovecot-core \
              nfs-ganesha nfs-ganesha-vfs
 DEPS_FUZZ = $(DEPS_BUILD) clang-14 libclang-rt-14-dev
 
-UTIL = util/status.c util/io.c util/log.c util/clock.c util/registry.c
+UTIL = util/status.c util/io.c util/log.c util/clock.c util/registry.c \
+       util/path.c
 STORE = store/backend.c store/local.c store/nfs.c store/lock.c \
         store/quota.c store/mdname.c store/maildir.c
 # Events: the event and the outbox, built into both programs (lda links
