@@ -56,7 +56,7 @@ DEPS_BENCH = $(DEPS_BUILD) python3 strace maildrop dovecot-core \
 DEPS_FUZZ = $(DEPS_BUILD) clang-14 libclang-rt-14-dev
 
 UTIL = util/status.c util/io.c util/file.c util/log.c util/clock.c \
-       util/registry.c util/conf.c
+       util/registry.c util/conf.c util/path.c
 STORE = store/backend.c store/local.c store/nfs.c store/lock.c \
         store/quota.c store/mdname.c store/maildir.c
 # Events: the event and the outbox, built into both programs (lda links

@@ -16,7 +16,6 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "privs.h"
@@ -29,6 +28,15 @@ static int become(uid_t uid, gid_t gid, const char *who, struct status *st)
     if (setuid(0) == 0)
         return status_set(st, "4.3.0", "could not drop root privileges");
     return 0;
+}
+
+/* not_found - 4.3.5: a passwd or group lookup that found nothing */
+static int not_found(const char *what, const char *name, const char *none,
+                     struct status *st)
+{
+    if (errno)
+        return status_errno_as(st, "4.3.5", errno, "%s '%s'", what, name);
+    return status_set(st, "4.3.5", "%s '%s': %s", what, name, none);
 }
 
 /*
@@ -53,8 +61,7 @@ int privs_account(long uid, long gid, const char *group, const char *who,
     if (gid < 0 && *group) {
         errno = 0;
         if ((gr = getgrnam(group)) == NULL)
-            return status_set(st, "4.3.5", "group '%s': %s", group, errno
-                              ? strerror(errno) : "no such group");
+            return not_found("group", group, "no such group", st);
         gid = (long)gr->gr_gid;
     }
     if (gid < 0 && pw)
@@ -88,14 +95,12 @@ int privs_drop(const char *user, const char *group, char *home, size_t cap,
                           "setting: refusing to deliver as root");
     errno = 0;
     if ((pw = getpwnam(user)) == NULL)
-        return status_set(st, "4.3.5", "user '%s': %s", user, errno
-                          ? strerror(errno) : "no such account");
+        return not_found("user", user, "no such account", st);
     gid = pw->pw_gid;
     if (*group) {
         errno = 0;
         if ((gr = getgrnam(group)) == NULL)
-            return status_set(st, "4.3.5", "group '%s': %s", group, errno
-                              ? strerror(errno) : "no such group");
+            return not_found("group", group, "no such group", st);
         gid = gr->gr_gid;
     }
     if (pw->pw_uid == 0 || gid == 0)

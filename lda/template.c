@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../util/path.h"
 #include "template.h"
 
 /* put - append s; -1 if out is full */
@@ -119,14 +120,6 @@ static int leading(const char *path, int n, char *out, size_t cap)
     return 0;
 }
 
-/* holds - whether directory dir (no trailing "/") holds path */
-static int holds(const char *dir, size_t len, const char *path)
-{
-    if (len == 1 && dir[0] == '/')
-        return 1;
-    return strncmp(path, dir, len) == 0 && path[len] == '/';
-}
-
 /*
  * template_storage_root - the storage root of the Maildir at path,
  * expanded from tpl (whose fixed part was base): the longest directory
@@ -152,7 +145,7 @@ int template_storage_root(const char *roots, const char *tpl,
         while (len > 1 && p[len - 1] == '/')
             len--;
         if (len > 0 && p[0] == '/' && len >= best_len
-            && holds(p, len, path)) {
+            && path_below(path, p, len) != NULL) {
             best = p;
             best_len = len;
         }

@@ -11,15 +11,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../util/registry.h"
 #include "userdb.h"
 
-static const struct userdb_ops *const drivers[] = {
-    &userdb_static_ops,
-    &userdb_passwd_ops,
-    &userdb_tcp_ops,
+static const struct driver drivers[] = {
+    {"static", &userdb_static_ops},
+    {"passwd-file", &userdb_passwd_ops},
+    {"tcp", &userdb_tcp_ops},
+    {NULL, NULL},
 };
-
-#define NDRIVERS (sizeof(drivers) / sizeof(drivers[0]))
 
 /* static_lookup - every recipient exists; the settings say the rest */
 static int static_lookup(const char *arg, const struct config *cfg,
@@ -45,18 +45,14 @@ int userdb_lookup(const struct config *cfg, const struct recipient *r,
 {
     const char *colon = strchr(cfg->userdb, ':');
     size_t len = colon ? (size_t)(colon - cfg->userdb) : strlen(cfg->userdb);
+    const struct userdb_ops *ops = registry_find(drivers, cfg->userdb, len);
     char names[128];
-    size_t i, o = 0;
 
     memset(a, 0, sizeof(*a));
     a->uid = a->gid = USERDB_NO_ID;
-    for (i = 0; i < NDRIVERS; i++)
-        if (strlen(drivers[i]->name) == len
-            && strncmp(drivers[i]->name, cfg->userdb, len) == 0)
-            return drivers[i]->lookup(colon ? colon + 1 : "", cfg, r, a, st);
-    for (i = 0; i < NDRIVERS; i++)
-        o += (size_t)snprintf(names + o, sizeof(names) - o, "%s%s",
-                              i ? ", " : "", drivers[i]->name);
+    if (ops != NULL)
+        return ops->lookup(colon ? colon + 1 : "", cfg, r, a, st);
     return status_set(st, "4.3.5", "userdb '%s': unknown driver (%s)",
-                      cfg->userdb, names);
+                      cfg->userdb, registry_names(drivers, names,
+                                                  sizeof(names)));
 }

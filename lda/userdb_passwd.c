@@ -160,8 +160,8 @@ static ssize_t pread_full(int fd, char *buf, size_t len, off_t off)
     return (ssize_t)got;
 }
 
-/* find_line - where the first line named key starts: 0, 1 none, -1 */
-static int find_line(struct pw *pw, const char *key)
+/* find_line - *found: whether a line named key is there (pw->line) */
+static int find_line(struct pw *pw, const char *key, int *found)
 {
     struct pat f;
     off_t off = 0, base = 0;
@@ -169,8 +169,9 @@ static int find_line(struct pw *pw, const char *key)
     ssize_t k;
     const char *hit;
 
+    *found = 0;
     if (pat_init(&f, key) < 0)
-        return 1;
+        return 0;
     /* buf[i] is the file's byte base + i - 1; buf[0] is a '\n' before
      * the first line, so the first line is found like any other. */
     pw->buf[0] = '\n';
@@ -182,6 +183,7 @@ static int find_line(struct pw *pw, const char *key)
         if ((hit = pat_find(&f, pw->buf, have)) != NULL) {
             pw->key = key;
             pw->line = base + (hit - pw->buf);
+            *found = 1;
             return 0;
         }
         keep = have < f.m - 1 ? have : f.m - 1;
@@ -189,7 +191,7 @@ static int find_line(struct pw *pw, const char *key)
         base += (off_t)(have - keep);
         have = keep;
     } while (k == CHUNK);
-    return 1;
+    return 0;
 }
 
 /*
@@ -507,8 +509,8 @@ static int use_line(struct pw *pw, struct account *a)
     ssize_t len;
 
     if ((len = pread_full(pw->fd, line, PASSWD_LINE_MAX + 1, pw->line)) < 0)
-        return status_set(pw->st, "4.3.0", "read passwd-file '%s': %s",
-                          pw->path, strerror(errno));
+        return status_errno_as(pw->st, "4.3.0", errno,
+                               "read passwd-file '%s'", pw->path);
     /* Rewritten in place since the search, this may be another user's
      * line: never take that one's uid and maildir. */
     for (i = 0; i < klen && i < (size_t)len; i++)
@@ -539,15 +541,14 @@ static int search(struct pw *pw, const struct stat *before,
 {
     const struct recipient *r = pw->r;
     struct stat after;
-    int rc;
+    int found;
 
-    if ((rc = find_line(pw, r->user)) == 1
-        && strcmp(r->local, r->user) != 0)
-        rc = find_line(pw, r->local);
-    if (rc < 0)
-        return status_set(pw->st, "4.3.0", "read passwd-file '%s': %s",
-                          pw->path, strerror(errno));
-    if (rc == 0)
+    if (find_line(pw, r->user, &found) < 0
+        || (!found && strcmp(r->local, r->user) != 0
+            && find_line(pw, r->local, &found) < 0))
+        return status_errno_as(pw->st, "4.3.0", errno,
+                               "read passwd-file '%s'", pw->path);
+    if (found)
         return use_line(pw, a);
     /* Rewritten in place under this search: retry, never bounce. */
     if (fstat(pw->fd, &after) < 0 || after.st_size != before->st_size
@@ -579,11 +580,10 @@ static int passwd_lookup(const char *arg, const struct config *cfg,
     /* O_NONBLOCK: a FIFO put there must not hang the delivery. */
     if ((pw.fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK))
         < 0)
-        return status_set(st, "4.3.0", "open passwd-file '%s': %s", path,
-                          strerror(errno));
+        return status_errno_as(st, "4.3.0", errno, "open passwd-file '%s'",
+                               path);
     if (fstat(pw.fd, &before) < 0 || (pw.buf = malloc(CHUNK + 1024)) == NULL)
-        rc = status_set(st, "4.3.0", "passwd-file '%s': %s", path,
-                        strerror(errno));
+        rc = status_errno_as(st, "4.3.0", errno, "passwd-file '%s'", path);
     else if (!S_ISREG(before.st_mode))
         rc = status_set(st, "4.3.0", "passwd-file '%s': not a regular file",
                         path);

@@ -133,16 +133,16 @@ static int tcp_wait(struct tcp *t, short events, const char *what,
         if (n > 0)
             return 0;   /* POLLERR and POLLHUP too: the next call says */
         if (n < 0 && errno != EINTR)
-            return status_set(st, "4.3.0", "tcp:%s: poll: %s", t->arg,
-                              strerror(errno));
+            return status_errno_as(st, "4.3.0", errno, "tcp:%s: poll",
+                                   t->arg);
     }
 }
 
 /*
  * tcp_connect_one - connect to one address before the deadline.  The
- * code is 4.3.0 whatever errno says (not status_errno(), which maps
- * EACCES to 4.2.0): userdb.h fixes it for a service that cannot be
- * asked.
+ * code is 4.3.0 whatever errno says (status_errno_as(), not
+ * status_errno(), which maps EACCES to 4.2.0): userdb.h fixes it for
+ * a service that cannot be asked.
  */
 static int tcp_connect_one(struct tcp *t, const struct addrinfo *ai,
                            struct status *st)
@@ -157,8 +157,8 @@ static int tcp_connect_one(struct tcp *t, const struct addrinfo *ai,
     t->fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK
                    | SOCK_CLOEXEC, ai->ai_protocol);
     if (t->fd < 0)
-        return status_set(st, "4.3.0", "tcp:%s: socket: %s", t->arg,
-                          strerror(errno));
+        return status_errno_as(st, "4.3.0", errno, "tcp:%s: socket",
+                               t->arg);
     if (connect(t->fd, ai->ai_addr, ai->ai_addrlen) == 0)
         return 0;
     err = errno;
@@ -171,8 +171,7 @@ static int tcp_connect_one(struct tcp *t, const struct addrinfo *ai,
         if (err == 0)
             return 0;
     }
-    status_set(st, "4.3.0", "tcp:%s: connect '%s': %s", t->arg, addr,
-               strerror(err));
+    status_errno_as(st, "4.3.0", err, "tcp:%s: connect '%s'", t->arg, addr);
 fail:
     close(t->fd);
     t->fd = -1;
@@ -190,10 +189,12 @@ static int tcp_connect(struct tcp *t, const char *host, const char *port,
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_flags = AI_NUMERICSERV;
-    if ((rc = getaddrinfo(host, port, &hints, &res)) != 0)
+    if ((rc = getaddrinfo(host, port, &hints, &res)) == EAI_SYSTEM)
+        return status_errno_as(st, "4.3.0", errno, "tcp:%s: resolve '%s'",
+                               t->arg, host);
+    if (rc != 0)
         return status_set(st, "4.3.0", "tcp:%s: resolve '%s': %s", t->arg,
-                          host, rc == EAI_SYSTEM ? strerror(errno)
-                          : gai_strerror(rc));
+                          host, gai_strerror(rc));
     status_set(st, "4.3.0", "tcp:%s: resolve '%s': no address", t->arg,
                host);
     for (ai = res; ai != NULL; ai = ai->ai_next)
@@ -215,9 +216,12 @@ static int tcp_send(struct tcp *t, const char *buf, size_t len,
         n = send(t->fd, buf, len, MSG_NOSIGNAL);
         if (n < 0 && (errno == EINTR || errno == EAGAIN))
             continue;
-        if (n <= 0)
-            return status_set(st, "4.3.0", "tcp:%s: send: %s", t->arg,
-                              n == 0 ? "nothing sent" : strerror(errno));
+        if (n < 0)
+            return status_errno_as(st, "4.3.0", errno, "tcp:%s: send",
+                                   t->arg);
+        if (n == 0)
+            return status_set(st, "4.3.0", "tcp:%s: send: nothing sent",
+                              t->arg);
         buf += n;
         len -= (size_t)n;
     }
@@ -241,8 +245,8 @@ static int tcp_recv(struct tcp *t, char *line, struct status *st)
         if (n < 0 && (errno == EINTR || errno == EAGAIN))
             continue;
         if (n < 0)
-            return status_set(st, "4.3.0", "tcp:%s: receive: %s", t->arg,
-                              strerror(errno));
+            return status_errno_as(st, "4.3.0", errno, "tcp:%s: receive",
+                                   t->arg);
         if (n == 0)
             return status_set(st, "4.3.0", "tcp:%s: connection closed %s",
                               t->arg, len ? "in mid-reply" : "without a reply");

@@ -18,11 +18,9 @@
 
 #include "cmd.h"
 #include "../event/outbox.h"
+#include "../util/status.h"
 #include "watch.h"
 #include "state.h"
-
-#define EX_USAGE_ 64
-#define EX_TEMPFAIL_CMD 75
 
 /* The arguments every command takes. */
 struct args {
@@ -49,6 +47,27 @@ static int parse(int argc, char **argv, struct args *a, int want_ids)
     a->ids = argv + i;
     a->nids = argc - i;
     return want_ids && a->nids == 0 ? -1 : 0;
+}
+
+/* path_of - state_path(), said on stderr when too long; 0 or -1 */
+static int path_of(char *out, size_t cap, const struct notifyd_config *cfg,
+                   const char *dir, const char *a, const char *b)
+{
+    if (state_path(out, cap, cfg->outbox, dir, a, b) == 0)
+        return 0;
+    fprintf(stderr, "lda-notifyd: outbox '%s': name too long\n",
+            cfg->outbox);
+    return -1;
+}
+
+/* say_errno - "what 'path': strerror" on stderr; -1 */
+static int say_errno(const char *what, const char *path)
+{
+    struct status st;
+
+    status_errno(&st, errno, "%s '%s'", what, path);
+    fprintf(stderr, "lda-notifyd: %s\n", st.text);
+    return -1;
 }
 
 /* chosen - whether the command's ids name this one */
@@ -112,18 +131,21 @@ static int list_pending(struct notifyd_config *cfg, const struct args *a)
     json_t *ev, *rec, *data, *e;
     const char *rcpt, *at;
     DIR *dir;
-    int i;
+    int i, rc = 0;
 
-    state_path(path, sizeof(path), cfg->outbox, "new", NULL, NULL);
+    if (path_of(path, sizeof(path), cfg, "new", NULL, NULL) < 0)
+        return EX_TEMPFAIL_;
     if ((dir = opendir(path)) == NULL) {
-        fprintf(stderr, "lda-notifyd: open '%s': %s\n", path,
-                strerror(errno));
-        return EX_TEMPFAIL_CMD;
+        say_errno("open", path);
+        return EX_TEMPFAIL_;
     }
     while ((d = readdir(dir)) != NULL) {
         if (watch_event_name(d->d_name, id, sizeof(id)) < 0)
             continue;
-        state_path(path, sizeof(path), cfg->outbox, "new", d->d_name, NULL);
+        if (path_of(path, sizeof(path), cfg, "new", d->d_name, NULL) < 0) {
+            rc = EX_TEMPFAIL_;
+            continue;
+        }
         if ((ev = json_load_file(path, 0, NULL)) == NULL)
             continue;
         rec = state_load(cfg->outbox, id);
@@ -156,7 +178,7 @@ static int list_pending(struct notifyd_config *cfg, const struct args *a)
         json_decref(ev);
     }
     closedir(dir);
-    return 0;
+    return rc;
 }
 
 /* each_dead - call fn on every dead letter the arguments choose */
@@ -172,18 +194,21 @@ static int each_dead(struct notifyd_config *cfg, const struct args *a,
     for (i = 0; i < cfg->nep; i++) {
         if (a->endpoint && strcmp(a->endpoint, cfg->ep[i].name) != 0)
             continue;
-        state_path(path, sizeof(path), cfg->outbox, "dead", cfg->ep[i].name,
-                   NULL);
+        if (path_of(path, sizeof(path), cfg, "dead", cfg->ep[i].name,
+                    NULL) < 0) {
+            rc = EX_TEMPFAIL_;
+            continue;
+        }
         if ((dir = opendir(path)) == NULL)
             continue;
         while ((d = readdir(dir)) != NULL) {
             if (watch_event_name(d->d_name, id, sizeof(id)) < 0
                 || (a->nids && !chosen(a, id)))
                 continue;
-            state_path(path, sizeof(path), cfg->outbox, "dead",
-                       cfg->ep[i].name, d->d_name);
-            if (fn(cfg, cfg->ep[i].name, id, path) < 0)
-                rc = EX_TEMPFAIL_CMD;
+            if (path_of(path, sizeof(path), cfg, "dead", cfg->ep[i].name,
+                        d->d_name) < 0
+                || fn(cfg, cfg->ep[i].name, id, path) < 0)
+                rc = EX_TEMPFAIL_;
         }
         closedir(dir);
     }
@@ -230,12 +255,14 @@ static int revive(struct notifyd_config *cfg, const char *ep,
                   const char *id, const char *path)
 {
     char final[4096], name[96], *body;
-    json_t *d = json_load_file(path, 0, NULL), *rec, *e;
+    json_t *d, *rec, *e;
     struct status st;
     int i, fresh;
 
     snprintf(name, sizeof(name), "%s%s", id, OUTBOX_SUFFIX);
-    state_path(final, sizeof(final), cfg->outbox, "new", name, NULL);
+    if (path_of(final, sizeof(final), cfg, "new", name, NULL) < 0)
+        return -1;
+    d = json_load_file(path, 0, NULL);
     fresh = access(final, F_OK) < 0;
     if ((rec = state_load(cfg->outbox, id)) == NULL)
         rec = json_pack("{s:{}}", "endpoints");
@@ -295,11 +322,8 @@ static int forget(struct notifyd_config *cfg, const char *ep, const char *id,
                   const char *path)
 {
     (void)cfg;
-    if (unlink(path) < 0 && errno != ENOENT) {
-        fprintf(stderr, "lda-notifyd: remove '%s': %s\n", path,
-                strerror(errno));
-        return -1;
-    }
+    if (unlink(path) < 0 && errno != ENOENT)
+        return say_errno("remove", path);
     printf("%s %s purged\n", id, ep);
     return 0;
 }
@@ -314,7 +338,8 @@ static int purge_pending(struct notifyd_config *cfg, const struct args *a)
     DIR *dir;
     int rc = 0;
 
-    state_path(path, sizeof(path), cfg->outbox, "new", NULL, NULL);
+    if (path_of(path, sizeof(path), cfg, "new", NULL, NULL) < 0)
+        return EX_TEMPFAIL_;
     if ((dir = opendir(path)) == NULL)
         return 0;
     while ((d = readdir(dir)) != NULL) {
@@ -328,7 +353,7 @@ static int purge_pending(struct notifyd_config *cfg, const struct args *a)
                                 json_true());
             if (state_save(cfg->outbox, id, rec, &st) < 0) {
                 fprintf(stderr, "lda-notifyd: purge %s: %s\n", id, st.text);
-                rc = EX_TEMPFAIL_CMD;
+                rc = EX_TEMPFAIL_;
             } else {
                 outbox_wake(cfg->outbox, id);
                 printf("%s %s purged\n", id, a->endpoint);
@@ -336,11 +361,13 @@ static int purge_pending(struct notifyd_config *cfg, const struct args *a)
             json_decref(rec);
             continue;
         }
-        state_path(path, sizeof(path), cfg->outbox, "new", d->d_name, NULL);
+        if (path_of(path, sizeof(path), cfg, "new", d->d_name, NULL) < 0) {
+            rc = EX_TEMPFAIL_;
+            continue;
+        }
         if (unlink(path) < 0 && errno != ENOENT) {
-            fprintf(stderr, "lda-notifyd: remove '%s': %s\n", path,
-                    strerror(errno));
-            rc = EX_TEMPFAIL_CMD;
+            say_errno("remove", path);
+            rc = EX_TEMPFAIL_;
             continue;
         }
         state_remove(cfg->outbox, id);
@@ -375,11 +402,11 @@ static int cmd_enable(struct notifyd_config *cfg, int argc, char **argv)
         fprintf(stderr, "lda-notifyd: no endpoint '%s'\n", argv[1]);
         return EX_USAGE_;
     }
-    state_path(path, sizeof(path), cfg->outbox, "disabled", argv[1], NULL);
+    if (path_of(path, sizeof(path), cfg, "disabled", argv[1], NULL) < 0)
+        return EX_TEMPFAIL_;
     if (unlink(path) < 0 && errno != ENOENT) {
-        fprintf(stderr, "lda-notifyd: remove '%s': %s\n", path,
-                strerror(errno));
-        return EX_TEMPFAIL_CMD;
+        say_errno("remove", path);
+        return EX_TEMPFAIL_;
     }
     printf("%s enabled; 'lda-notifyd replay --endpoint %s all' sends "
            "what it missed\n", argv[1], argv[1]);

@@ -13,13 +13,10 @@
 #include <unistd.h>
 
 #include "../util/log.h"
+#include "../util/status.h"
 #include "cmd.h"
 #include "endpoint.h"
 #include "queue.h"
-
-#define EX_USAGE_ 64
-#define EX_TEMPFAIL_D 75
-#define EX_CONFIG_ 78           /* systemd: do not restart on this */
 
 static const char usage[] =
     "usage: lda-notifyd [-c config] [-v] [--once]\n"
@@ -116,7 +113,7 @@ int main(int argc, char **argv)
             log_info("reloading '%s'", config);
             execv("/proc/self/exe", argv);
             log_error("reload: execute '/proc/self/exe': %m");
-            return EX_TEMPFAIL_D;
+            return EX_TEMPFAIL_;
         }
         queue_reload = 0;
         queue_stop = 0;
@@ -125,7 +122,7 @@ int main(int argc, char **argv)
     if (rc < 0) {
         fprintf(stderr, "lda-notifyd: %s\n", st.text);
         log_error("%s", st.text);
-        return EX_TEMPFAIL_D;
+        return EX_TEMPFAIL_;
     }
-    return rc ? EX_TEMPFAIL_D : 0;
+    return rc ? EX_TEMPFAIL_ : 0;
 }

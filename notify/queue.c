@@ -314,16 +314,22 @@ static void quarantine(const char *id)
     char from[4096], to[4096], name[QUEUE_ID_MAX + 16];
 
     snprintf(name, sizeof(name), "%s%s", id, OUTBOX_SUFFIX);
-    state_path(from, sizeof(from), q.cfg->outbox, "new", name, NULL);
-    state_path(to, sizeof(to), q.cfg->outbox, "dead", NULL, NULL);
+    if (state_path(from, sizeof(from), q.cfg->outbox, "new", name, NULL) < 0
+        || state_path(to, sizeof(to), q.cfg->outbox, "dead", NULL, NULL) < 0)
+        goto too_long;
     (void)mkdir(to, 0700);
     snprintf(name, sizeof(name), "invalid-%s%s", id, OUTBOX_SUFFIX);
-    state_path(to, sizeof(to), q.cfg->outbox, "dead", name, NULL);
+    if (state_path(to, sizeof(to), q.cfg->outbox, "dead", name, NULL) < 0)
+        goto too_long;
     if (rename(from, to) < 0)
         log_error("event %s: not JSON, and not moved aside: rename '%s': %m",
                   id, from);
     else
         log_error("event %s: not JSON: moved to '%s'", id, to);
+    return;
+too_long:
+    log_error("event %s: not JSON, and not moved aside: outbox '%s': name "
+              "too long", id, q.cfg->outbox);
 }
 
 static long long delay(int n);

@@ -1,24 +1,35 @@
 /*
  * backend.c - the storage driver registry
  *
- * A maildir setting names its driver by its URL scheme; a plain path
- * is local.  Adding a driver is one file and one line of the table.
+ * A maildir setting names its driver by its URL scheme ("nfs" for
+ * "nfs://"); a plain path is "local".  Adding a driver is one file and
+ * one line of the table.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/registry.h"
 #include "backend.h"
 
-static const struct {
-    const char *scheme;         /* "nfs://"; NULL for a plain path */
-    const struct backend_ops *ops;
-} registry[] = {
-    {.scheme = "nfs://", .ops = &backend_nfs_ops},
-    {.scheme = NULL, .ops = &backend_local_ops},
+static const struct driver drivers[] = {
+    {"nfs", &backend_nfs_ops},
+    {"local", &backend_local_ops},      /* a plain path: no scheme */
+    {NULL, NULL},
 };
 
-#define NDRIVERS (sizeof(registry) / sizeof(registry[0]))
+/* by_scheme - the driver "scheme://..." names; NULL for a plain path */
+static const struct backend_ops *by_scheme(const char *setting)
+{
+    const char *sep = strstr(setting, "://");
+    const struct backend_ops *ops;
+
+    if (sep == NULL)
+        return NULL;
+    ops = registry_find(drivers, setting, (size_t)(sep - setting));
+    /* "local" names plain paths: "local://" is a path like any other */
+    return ops == registry_find(drivers, "local", 5) ? NULL : ops;
+}
 
 /* copy - len bytes of s into out; -1 if they do not fit */
 static int copy(char *out, size_t cap, const char *s, size_t len)
@@ -38,28 +49,21 @@ int backend_locate(const char *setting, struct location *loc,
                    struct status *st)
 {
     const char *server, *path, *query;
-    size_t i, n;
 
     memset(loc, 0, sizeof(*loc));
-    for (i = 0; i < NDRIVERS; i++) {
-        if (registry[i].scheme == NULL) {
-            loc->ops = registry[i].ops;
-            if (copy(loc->path, sizeof(loc->path), setting,
-                     strlen(setting)) < 0)
-                return status_set(st, "4.3.5", "maildir setting too long");
-            return 0;
-        }
-        n = strlen(registry[i].scheme);
-        if (strncmp(setting, registry[i].scheme, n) == 0)
-            break;
+    if ((loc->ops = by_scheme(setting)) == NULL) {
+        loc->ops = registry_find(drivers, "local", 5);
+        if (copy(loc->path, sizeof(loc->path), setting,
+                 strlen(setting)) < 0)
+            return status_set(st, "4.3.5", "maildir setting too long");
+        return 0;
     }
-    loc->ops = registry[i].ops;
-    server = setting + n;
+    server = strstr(setting, "://") + 3;
     path = server + strcspn(server, "/?");
     query = path + strcspn(path, "?");
     if (path == server || *path != '/')
-        return status_set(st, "4.3.5", "maildir '%s': want %sserver/path",
-                          setting, registry[i].scheme);
+        return status_set(st, "4.3.5", "maildir '%s': want %.*sserver/path",
+                          setting, (int)(server - setting), setting);
     if (copy(loc->server, sizeof(loc->server), setting,
              (size_t)(path - setting)) < 0
         || copy(loc->path, sizeof(loc->path), path,

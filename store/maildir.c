@@ -19,6 +19,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "../util/path.h"
 #include "maildir.h"
 #include "mdname.h"
 
@@ -84,17 +85,6 @@ static int make_subdirs(struct backend *b, const char *dir, struct status *st)
     return 0;
 }
 
-/* below - whether path lies strictly below the directory dir */
-static int below(const char *path, const char *dir)
-{
-    size_t len = strlen(dir);
-
-    if (len == 1 && dir[0] == '/')
-        return path[0] == '/' && path[1] != '\0';
-    return strncmp(path, dir, len) == 0 && path[len] == '/'
-        && path[len + 1] != '\0';
-}
-
 /*
  * make_root - create the Maildir and the directories between it and
  * the storage root, or say why not.  The storage root itself is never
@@ -108,7 +98,7 @@ static int below(const char *path, const char *dir)
 static int make_root(struct maildir *md, struct status *st)
 {
     struct backend *b = md->b;
-    const char *root = md->o->base ? md->o->base : "/";
+    const char *root = md->o->base ? md->o->base : "/", *rest;
     struct bstat sb;
     char path[MD_PATH];
     char *p;
@@ -134,7 +124,9 @@ static int make_root(struct maildir *md, struct status *st)
     if (!md->o->create_maildir)
         return status_set(st, "5.1.1", "unknown user: no Maildir '%s'",
                           md->root);
-    if (!below(md->root, root))
+    /* strictly below: the storage root itself is never made */
+    if ((rest = path_below(md->root, root, strlen(root))) == NULL
+        || *rest == '\0')
         return status_set(st, "4.3.5", "Maildir '%s' is outside its "
                           "storage root '%s'", md->root, root);
     mode = sb.mode & 02775;
@@ -399,7 +391,7 @@ static int publish(struct maildir *md, struct status *st)
 int maildir_commit(struct maildir *md, struct status *st)
 {
     struct quota q;
-    int fits;
+    int rc, fits;
 
     if (finish_file(md, st) < 0) {
         maildir_abort(md);
@@ -419,10 +411,10 @@ int maildir_commit(struct maildir *md, struct status *st)
         maildir_abort(md);
         return -1;
     }
-    fits = quota_fits(&q, md->size, st);
+    rc = quota_fits(&q, md->size, &fits, st);
     md->before = q.use;         /* after a recount, if quota_fits did one */
-    if (fits <= 0) {
-        if (fits == 0)
+    if (rc < 0 || !fits) {
+        if (rc == 0)
             over_quota(md, st);
         goto fail;
     }

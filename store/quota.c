@@ -276,8 +276,8 @@ int quota_recalc(struct quota *q, struct status *st)
     return 0;
 }
 
-/* load - read the current maildirsize; 1 when it must be recounted */
-static int load(struct quota *q, struct status *st)
+/* load - read the current maildirsize; *stale when it must be recounted */
+static int load(struct quota *q, int *stale, struct status *st)
 {
     const struct backend_ops *op = q->b->ops;
     char buf[QUOTA_RECALC_SIZE];
@@ -286,16 +286,17 @@ static int load(struct quota *q, struct status *st)
     long n;
     size_t len = 0;
 
+    *stale = 1;
     if (op->open_rw(q->b, q->path, &q->f) < 0) {
         if (errno == ENOENT)
-            return 1;
+            return 0;
         return status_errno(st, errno, "open '%s'", q->path);
     }
     if (op->fstat(q->b, q->f, &sb) < 0)
         return status_errno(st, errno, "stat '%s'", q->path);
     q->mtime = sb.mtime;
     if (sb.size >= QUOTA_RECALC_SIZE)
-        return 1;
+        return 0;
     while (len < sb.size) {
         n = op->pread(q->b, q->f, buf + len, (size_t)sb.size - len, len);
         if (n < 0)
@@ -309,7 +310,8 @@ static int load(struct quota *q, struct status *st)
         || quota_parse(buf, len, &flim, &q->use, &q->lines) < 0
         || flim.bytes != q->lim.bytes || flim.messages != q->lim.messages
         || q->use.bytes < 0 || q->use.messages < 0)
-        return 1;
+        return 0;
+    *stale = 0;
     return 0;
 }
 
@@ -319,7 +321,7 @@ int quota_begin(struct quota *q, struct backend *b, const char *root,
                 time_t deadline, struct status *st)
 {
     char lockpath[4096 + 8];
-    int rc;
+    int stale;
 
     memset(q, 0, sizeof(*q));
     q->b = b;
@@ -331,24 +333,25 @@ int quota_begin(struct quota *q, struct backend *b, const char *root,
     /* The lock's own file is named after the message in tmp/. */
     if (lock_acquire(b, &q->lk, lockpath, tmpbase, deadline, st) < 0)
         return -1;
-    if ((rc = load(q, st)) < 0 || (rc == 1 && quota_recalc(q, st) < 0)) {
+    if (load(q, &stale, st) < 0 || (stale && quota_recalc(q, st) < 0)) {
         quota_end(q);
         return -1;
     }
     return 0;
 }
 
-/* quota_fits - 1 if a message of size fits, 0 if not, -1 on error */
-int quota_fits(struct quota *q, uint64_t size, struct status *st)
+/* quota_fits - *fits: whether a message of size fits; 0 or -1 */
+int quota_fits(struct quota *q, uint64_t size, int *fits, struct status *st)
 {
-    if (!quota_exceeds(&q->lim, &q->use, size))
-        return 1;
+    *fits = !quota_exceeds(&q->lim, &q->use, size);
+    if (*fits)
+        return 0;
     /* Before refusing, make sure the numbers are not stale. */
     if (!q->recalculated && (q->lines > 1
                              || time(NULL) - q->mtime > QUOTA_RECALC_AGE)) {
         if (quota_recalc(q, st) < 0)
             return -1;
-        return !quota_exceeds(&q->lim, &q->use, size);
+        *fits = !quota_exceeds(&q->lim, &q->use, size);
     }
     return 0;
 }

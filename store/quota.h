@@ -51,7 +51,7 @@ int quota_count_name(const char *name, uint64_t *size);
 int quota_begin(struct quota *q, struct backend *b, const char *root,
                 const struct quota_limits *lim, const char *tmpbase,
                 time_t deadline, struct status *st);
-int quota_fits(struct quota *q, uint64_t size, struct status *st);
+int quota_fits(struct quota *q, uint64_t size, int *fits, struct status *st);
 int quota_add(struct quota *q, int64_t bytes, int64_t messages,
               struct status *st);
 int quota_recalc(struct quota *q, struct status *st);

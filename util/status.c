@@ -81,15 +81,13 @@ void status_detail_clear(void)
     detail[0] = '\0';
 }
 
-/* status_errno - a system call failure: "text: strerror (detail)"; -1 */
-int status_errno(struct status *st, int err, const char *fmt, ...)
+/* verrno - fill st with code, the text and the words for err */
+static void verrno(struct status *st, const char *code, int err,
+                   const char *fmt, va_list ap)
 {
-    va_list ap;
     size_t len;
 
-    va_start(ap, fmt);
-    vset(st, status_errno_code(err), fmt, ap);
-    va_end(ap);
+    vset(st, code, fmt, ap);
     len = strlen(st->text);
     if (detail_err == err && detail[0] != '\0')
         snprintf(st->text + len, sizeof(st->text) - len, ": %s (%s)",
@@ -98,6 +96,32 @@ int status_errno(struct status *st, int err, const char *fmt, ...)
         snprintf(st->text + len, sizeof(st->text) - len, ": %s",
                  strerror(err));
     status_detail_clear();
+}
+
+/* status_errno - a system call failure: "text: strerror (detail)"; -1 */
+int status_errno(struct status *st, int err, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    verrno(st, status_errno_code(err), err, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/*
+ * status_errno_as - a system call failure whose code the caller's
+ * contract fixes whatever errno says (a userdb that cannot be asked is
+ * 4.3.0, a bad account setting 4.3.5); the text as status_errno()'s
+ */
+int status_errno_as(struct status *st, const char *code, int err,
+                    const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    verrno(st, code, err, fmt, ap);
+    va_end(ap);
     return -1;
 }
 

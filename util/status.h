@@ -15,14 +15,22 @@ struct status {
     char text[512];             /* "create 'tmp/x': No space left" */
 };
 
+/* sysexits codes, named once for lda and lda-notifyd */
+#define EX_USAGE_       64      /* sysexits EX_USAGE: lda-notifyd's usage */
 #define EX_NOUSER_      67      /* sysexits EX_NOUSER */
 #define EX_TEMPFAIL_    75      /* sysexits EX_TEMPFAIL: the only retry */
 #define EX_NOPERM_      77      /* sysexits EX_NOPERM */
+#define EX_CONFIG_      78      /* sysexits EX_CONFIG: lda-notifyd's
+                                 * configuration; systemd does not
+                                 * restart on it */
 
 int status_set(struct status *st, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int status_errno(struct status *st, int err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+int status_errno_as(struct status *st, const char *code, int err,
+                    const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 int status_exit(const struct status *st);
 void status_detail(int err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

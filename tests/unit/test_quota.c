@@ -419,6 +419,7 @@ static void test_cycle(void **state)
     struct status st;
     char buf[256];
     const char *c = "cycle";
+    int fits;
 
     memset(&st, 0, sizeof(st));
     assert_int_equal(quota_begin(&q, fx->b, fx->root, &lim_big, fx->tmpbase,
@@ -432,8 +433,10 @@ static void test_cycle(void **state)
     /* in tmp/ the message that was there and the lock's own file */
     EXPECT_INT(c, entries(fx, "tmp"), 3);
 
-    EXPECT_INT(c, quota_fits(&q, 9620, &st), 1);
-    EXPECT_INT(c, quota_fits(&q, 9621, &st), 0);
+    EXPECT_INT(c, quota_fits(&q, 9620, &fits, &st), 0);
+    EXPECT_INT(c, fits, 1);
+    EXPECT_INT(c, quota_fits(&q, 9621, &fits, &st), 0);
+    EXPECT_INT(c, fits, 0);
     EXPECT_INT(c, quota_add(&q, 120, 1, &st), 0);
     EXPECT_INT(c, q.use.bytes, REAL_BYTES + 120);
     EXPECT_INT(c, q.use.messages, REAL_MESSAGES + 1);
@@ -665,7 +668,7 @@ static void test_fits(void **state)
             failed++;
             continue;
         }
-        fits = quota_fits(&q, cases[i].size, &st);
+        EXPECT_INT(label, quota_fits(&q, cases[i].size, &fits, &st), 0);
         EXPECT_INT(label, fits, cases[i].want_fits);
         EXPECT_INT(label, q.recalculated, cases[i].want_recount);
         EXPECT_INT(label, q.use.bytes, cases[i].want_bytes);
