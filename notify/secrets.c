@@ -151,9 +151,9 @@ int secrets_open(struct secrets *sf, const char *path, int *missing,
         return 0;
     }
     if (fd < 0)
-        return conf_errno(st, errno, "secrets '%s'", path);
+        return status_errno_as(st, "4.3.5", errno, "secrets '%s'", path);
     if (fstat(fd, &sb) < 0)
-        rc = conf_errno(st, errno, "secrets '%s'", path);
+        rc = status_errno_as(st, "4.3.5", errno, "secrets '%s'", path);
     else if (!S_ISREG(sb.st_mode))
         rc = status_set(st, "4.3.5", "secrets '%s': not a regular file",
                         path);
@@ -176,7 +176,8 @@ int secrets_open(struct secrets *sf, const char *path, int *missing,
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            rc = conf_errno(st, errno, "read secrets '%s'", path);
+            rc = status_errno_as(st, "4.3.5", errno, "read secrets '%s'",
+                                 path);
             break;
         }
         got += (size_t)n;

@@ -131,8 +131,8 @@ static void sweep(struct watch *w, const char *sub, const char *suffix,
     size_t n, k = strlen(suffix);
     DIR *dir;
 
-    state_path(path, sizeof(path), w->outbox, sub, NULL, NULL);
-    if ((dir = opendir(path)) == NULL)
+    if (state_path(path, sizeof(path), w->outbox, sub, NULL, NULL) < 0
+        || (dir = opendir(path)) == NULL)
         return;
     while ((d = readdir(dir)) != NULL)
         if (d->d_name[0] != '.' && (n = strlen(d->d_name)) >= k
@@ -162,9 +162,12 @@ int watch_open(struct watch *w, const char *outbox, int once,
     /* lda writes tmp/ and new/ as the accounts it delivers as. */
     if (outbox_dirs(w->outbox, st) < 0)
         return -1;
-    /* Two daemons on one outbox would send everything twice. */
-    state_path(path, sizeof(path), w->outbox, "lda-notifyd.lock", NULL,
-               NULL);
+    /* Two daemons on one outbox would send everything twice.  The
+     * longest name under the outbox: the others fit when this one does. */
+    if (state_path(path, sizeof(path), w->outbox, "lda-notifyd.lock", NULL,
+                   NULL) < 0)
+        return status_set(st, "4.3.5", "outbox '%s': name too long",
+                          w->outbox);
     if ((w->lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
         return status_errno(st, errno, "open '%s'", path);
     if (flock(w->lock, LOCK_EX | LOCK_NB) < 0)
@@ -176,7 +179,7 @@ int watch_open(struct watch *w, const char *outbox, int once,
     sweep(w, "state", ".tmp", 3600);
     if (w->once)
         return 0;
-    state_path(path, sizeof(path), w->outbox, "new", NULL, NULL);
+    (void)state_path(path, sizeof(path), w->outbox, "new", NULL, NULL);
     if ((w->ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) < 0
         || inotify_add_watch(w->ino, path, IN_CREATE | IN_MOVED_TO) < 0)
         return status_errno(st, errno, "inotify '%s'", path);

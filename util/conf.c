@@ -19,24 +19,6 @@
 #include "conf.h"
 
 /*
- * conf_errno - a failed system call on a configuration file: the text
- * status_errno() makes, with the configuration's 4.3.5 (a file that
- * cannot be read is a setup mistake, whatever the errno)
- */
-int conf_errno(struct status *st, int err, const char *fmt, ...)
-{
-    char what[sizeof(st->text)];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(what, sizeof(what), fmt, ap);
-    va_end(ap);
-    status_errno(st, err, "%s", what);
-    snprintf(st->code, sizeof(st->code), "4.3.5");
-    return -1;
-}
-
-/*
  * conf_read - call fn for each line of path that is not blank or a
  * comment; a missing file is fine unless must_exist.  Stops at the
  * first line fn refuses.
@@ -51,7 +33,7 @@ int conf_read(const char *path, int must_exist, conf_line_fn fn, void *arg,
     if ((fp = fopen(path, "re")) == NULL) {
         if (errno == ENOENT && !must_exist)
             return 0;
-        return conf_errno(st, errno, "config '%s'", path);
+        return status_errno_as(st, "4.3.5", errno, "config '%s'", path);
     }
     while (rc == 0 && fgets(line, sizeof(line), fp) != NULL) {
         lineno++;
@@ -66,7 +48,7 @@ int conf_read(const char *path, int must_exist, conf_line_fn fn, void *arg,
         rc = fn(arg, p, lineno, where, st);
     }
     if (rc == 0 && ferror(fp))
-        rc = conf_errno(st, errno, "read config '%s'", path);
+        rc = status_errno_as(st, "4.3.5", errno, "read config '%s'", path);
     fclose(fp);
     return rc;
 }

@@ -45,8 +45,6 @@ typedef int (*conf_line_fn)(void *arg, char *line, int lineno,
 
 int conf_read(const char *path, int must_exist, conf_line_fn fn, void *arg,
               struct status *st);
-int conf_errno(struct status *st, int err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 const struct conf_key *conf_find(const struct conf_key *tab,
                                  const char *name);
