@@ -63,12 +63,10 @@ STORE = store/backend.c store/local.c store/nfs.c store/lock.c \
 # jansson and libuuid only).
 EVENT = event/rfc2047.c event/addr.c event/event.c event/outbox.c
 # The daemon alone links libcurl and OpenSSL (their start-up cost would
-# be paid by every delivery).
-NOTIFYD = notify/registry.c notify/endpoint.c notify/secrets.c \
-          notify/sign.c \
-          notify/state.c notify/queue.c notify/attempt.c \
-          notify/webhook.c notify/exec.c \
-          notify/unixsock.c notify/watch.c notify/cmd.c
+# be paid by every delivery).  Every file of notify/ but main()'s is
+# its part, so a new notifier needs only its file and its line in
+# notify/registry.c.
+NOTIFYD = $(sort $(filter-out notify/notifyd.c,$(wildcard notify/*.c)))
 # lda-notifyd links util/ and event/ and its own parts, never lda/ or
 # store/.
 NOTIFYD_OBJ = $(NOTIFYD:%.c=$(B)/obj/%.o) \
