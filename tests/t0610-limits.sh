@@ -6,8 +6,8 @@
 # nothing left in tmp/; reached by the maildirsize update after the
 # message is in new/, it is not a failure: exit 0, the message there
 # once, maildirsize left for the next delivery, which recounts it.
-# SIGTERM and SIGINT during a delivery remove the tmp/ file and exit 75
-# with a 4.3.0 line.  A closed standard input is 4.3.0, exit 75.
+# SIGTERM, SIGINT and SIGHUP during a delivery remove the tmp/ file and
+# exit 75 with a 4.3.0 line.  A closed standard input is 4.3.0, exit 75.
 . "$(dirname "$0")/lib.sh"
 
 C=$TEST_TMP/lda.conf
@@ -78,6 +78,7 @@ stopped() {
 }
 stopped TERM
 stopped INT
+stopped HUP
 
 # --- a closed standard input --------------------------------------------------
 rm -rf "$MD"
