@@ -1,22 +1,20 @@
 /*
- * deliver.c - one delivery, from options to exit code
+ * deliver.c - the delivery core: one message, one recipient, a status
  *
- * The sequence: setup.c readies the delivery (settings, recipient,
- * account, privileges, Maildir), then the message is streamed once
- * from standard input into tmp/: the leading "From " line dropped,
- * CRLF made LF, the trace lines put on top (trace.c), the header
- * section scanned for a mail loop on the way.  maildir_commit() then
- * makes it durable and visible.  A timeout or a signal (stop.c) ends
- * it through the same error path.  Every outcome is one syslog line
- * and, on failure, one status line whose code tells Postfix what to
- * do; with an outbox it is also an event (tell.c), which never changes
- * the exit code.
+ * The sequence: setup.c readies the delivery (recipient, account,
+ * privileges, Maildir), then the message is streamed once from its
+ * source into tmp/: the leading "From " line dropped, the trace lines
+ * put on top (trace.c), the header section scanned for a mail loop on
+ * the way.  maildir_commit() then makes it durable and visible.  Every
+ * outcome is one syslog line; with an outbox it is also an event
+ * (tell.c), which never changes the outcome.  Nothing here outlives
+ * the call: a long-running front end calls it again and again.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
-#include <unistd.h>
+#include <stdlib.h>
 
 #include "../util/log.h"
 #include "deliver.h"
@@ -24,11 +22,10 @@
 #include "header.h"
 #include "message.h"
 #include "setup.h"
-#include "stop.h"
 #include "tell.h"
 #include "trace.h"
 
-#define BLOCK 65536
+#define BLOCK DELIVERY_BLOCK
 
 /*
  * on_header - count Delivered-To fields that name the recipient, keep
@@ -62,23 +59,10 @@ static int put_block(struct delivery *c, struct header_scan *hs,
     return len ? maildir_write(&c->md, p, len, st) : 0;
 }
 
-/* read_block - next block of standard input, or a status */
-static long read_block(struct msgin *in, char *buf, struct status *st)
+/* store - stream the source into the Maildir and commit it */
+static int store(struct delivery *c, struct source *src, struct status *st)
 {
-    long n = msgin_read(in, buf, BLOCK);
-
-    if (n < 0 && stop_reason)
-        return stop_status(st);
-    if (n < 0)
-        return status_errno(st, errno, "read message");
-    return n;
-}
-
-/* store - stream standard input into the Maildir and commit it */
-static int store(struct delivery *c, struct status *st)
-{
-    static char buf[BLOCK];
-    struct msgin in;
+    char *buf = c->buf;
     struct header_scan hs;
     const char *folder;
     char fsender[1024] = "";
@@ -86,13 +70,7 @@ static int store(struct delivery *c, struct status *st)
     int skipping;
     long n;
 
-    /* A closed input is a broken caller, not an empty mail: storing
-     * nothing would acknowledge a message that was lost on the way. */
-    if (c->o->stdin_closed)
-        return status_set(st, "4.3.0", "no message: standard input is "
-                          "closed");
-    msgin_init(&in, 0, &stop_reason);
-    if ((n = read_block(&in, buf, st)) < 0)
+    if ((n = src->read(src, buf, BLOCK, st)) < 0)
         return -1;
     /* A leading mbox "From " line is dropped; it may name the sender. */
     skip = message_from_line(buf, (size_t)n, fsender, sizeof(fsender));
@@ -100,17 +78,19 @@ static int store(struct delivery *c, struct status *st)
     if (skip && !c->sender_known && !skipping && fsender[0])
         setup_sender(c, fsender);
     (void)header_trace(buf + skip, (size_t)n - skip, trace_want, c);
-    folder = c->o->folder && *c->o->folder ? c->o->folder : c->rcpt.ext;
+    folder = c->env->folder && *c->env->folder ? c->env->folder
+        : c->rcpt.ext;
     if (maildir_open(&c->md, c->b, c->root, folder, &c->mo, st) < 0)
         return -1;
     log_verbose("folder %s: writing '%s'", c->md.folder, c->md.tmp);
-    stop_watch(&c->md);
+    if (src->opened)
+        src->opened(src, &c->md);
     header_init(&hs, on_header, c);
     if (trace_put(c, st) < 0
         || put_block(c, &hs, buf + skip, (size_t)n - skip, st) < 0)
         goto fail;
     while (n > 0) {
-        if ((n = read_block(&in, buf, st)) < 0)
+        if ((n = src->read(src, buf, BLOCK, st)) < 0)
             goto fail;
         skip = 0;
         if (skipping) {
@@ -128,25 +108,10 @@ static int store(struct delivery *c, struct status *st)
                    c->rcpt.address);
         goto fail;
     }
-    if (stop_status(st) < 0)
-        goto fail;
     return maildir_commit(&c->md, st);
 fail:
     maildir_abort(&c->md);
     return -1;
-}
-
-/* drain - read the rest of the input, so the MTA sees no write error */
-static void drain(void)
-{
-    static char sink[BLOCK];
-    ssize_t n;
-
-    if (isatty(0))
-        return;                 /* a person at a terminal, not an MTA */
-    while (!stop_reason && ((n = read(0, sink, sizeof(sink))) > 0
-                          || (n < 0 && errno == EINTR)))
-        ;
 }
 
 /* delay - seconds since start */
@@ -172,53 +137,90 @@ static const char *where(const struct delivery *c, char *buf, size_t cap)
     return buf;
 }
 
-/* deliver_run - deliver standard input as o says; the exit code */
-int deliver_run(const struct options *o)
+/* orig_to - the log's "orig_to=<...>, " part, or "" */
+static const char *orig_to(const struct envelope *env, char *buf, size_t cap)
 {
-    static struct delivery c;
-    struct status st;
-    char orig[600] = "", place[MD_PATH + 400];
-    int rc;
+    buf[0] = '\0';
+    if (env->orig_recipient && *env->orig_recipient) {
+        snprintf(buf, cap, "orig_to=<%s>, ", env->orig_recipient);
+        message_sanitize(buf);
+    }
+    return buf;
+}
 
-    c.o = o;
-    gettimeofday(&c.start, NULL);
-    stop_catch();
-    log_open("lda", o->verbose, !isatty(2));
-    if (o->orig_recipient && *o->orig_recipient) {
-        snprintf(orig, sizeof(orig), "orig_to=<%s>, ", o->orig_recipient);
-        message_sanitize(orig);
-    }
-    if (setup_delivery(&c, &st) == 0 && store(&c, &st) == 0) {
-        stop_arm(0);
-        log_info("to=<%s>, %sfrom=<%s>, folder=%s, size=%llu, delay=%.3f, "
-                 "status=sent (%s)", c.rcpt.address, orig, c.sender,
-                 c.md.folder, (unsigned long long)c.md.size, delay(&c),
-                 where(&c, place, sizeof(place)));
-        if (c.md.quota_lost)
-            log_warn("to=<%s>, maildirsize not updated, recounted by the "
-                     "next delivery: %s", c.rcpt.address,
-                     c.md.quota_error.text);
-        tell_new(&c);
-        tell_quota(&c);
-        maildir_clean_tmp(&c.md);
-        backend_close(c.b);
-        log_flush();
-        return 0;
-    }
-    drain();
-    stop_arm(0);
-    rc = status_exit(&st);
-    message_sanitize(st.text);
-    fprintf(stderr, "%s %s\n", st.code, st.text);
-    if (c.md.over_quota)
-        tell_refused(&c, &st);
+/* failed - the syslog line of a delivery that did not happen */
+static void failed(const struct delivery *c, const struct status *st)
+{
+    char orig[600];
+
     log_info("to=<%s>, %sfrom=<%s>, folder=%s, size=%llu, delay=%.3f, "
-             "status=%s (%s %s)", c.rcpt.address[0] ? c.rcpt.address
-             : "(none)", orig, c.sender, c.md.folder[0] ? c.md.folder
-             : "INBOX", (unsigned long long)c.md.size, delay(&c),
-             rc == EX_TEMPFAIL_ ? "deferred" : "bounced", st.code,
-             st.text);
-    backend_close(c.b);
-    log_flush();
+             "status=%s (%s %s)", c->rcpt.address[0] ? c->rcpt.address
+             : "(none)", orig_to(c->env, orig, sizeof(orig)), c->sender,
+             c->md.folder[0] ? c->md.folder : "INBOX",
+             (unsigned long long)c->md.size, delay(c),
+             status_exit(st) == EX_TEMPFAIL_ ? "deferred" : "bounced",
+             st->code, st->text);
+}
+
+/*
+ * deliver - deliver the message src gives to env's recipient under cfg:
+ * 0 once it is durable in new/, its event written; -1 with st.  The
+ * outcome is logged either way; st's text is sanitised for printing.
+ */
+int deliver(const struct config *cfg, const struct envelope *env,
+            struct source *src, struct delivered *out, struct status *st)
+{
+    struct delivery *c;
+    char orig[600];
+    int rc = -1;
+
+    /* About 40 KB of paths and a block buffer: the heap, not a static,
+     * so that a server's deliveries share nothing. */
+    if ((c = calloc(1, sizeof(*c))) == NULL)
+        return status_errno(st, errno, "allocate a delivery");
+    c->env = env;
+    c->cfg = *cfg;
+    gettimeofday(&c->start, NULL);
+    if (setup_delivery(c, st) == 0 && store(c, src, st) == 0) {
+        if (src->committed)
+            src->committed(src);
+        log_info("to=<%s>, %sfrom=<%s>, folder=%s, size=%llu, delay=%.3f, "
+                 "status=sent (%s)", c->rcpt.address,
+                 orig_to(env, orig, sizeof(orig)), c->sender, c->md.folder,
+                 (unsigned long long)c->md.size, delay(c),
+                 where(c, out->place, sizeof(out->place)));
+        snprintf(out->folder, sizeof(out->folder), "%s", c->md.folder);
+        if (c->md.quota_lost)
+            log_warn("to=<%s>, maildirsize not updated, recounted by the "
+                     "next delivery: %s", c->rcpt.address,
+                     c->md.quota_error.text);
+        tell_new(c);
+        tell_quota(c);
+        maildir_clean_tmp(&c->md);
+        rc = 0;
+    } else {
+        message_sanitize(st->text);
+        if (c->md.over_quota)
+            tell_refused(c, st);
+        failed(c, st);
+    }
+    backend_close(c->b);
+    free(c);
     return rc;
+}
+
+/*
+ * deliver_refused - log a delivery that could not start (the settings
+ * would not read) as deliver() logs a failure
+ */
+void deliver_refused(const struct envelope *env, const struct status *st)
+{
+    struct delivery *c = calloc(1, sizeof(*c));
+
+    if (c == NULL)
+        return;                 /* the front end's reply still says it */
+    c->env = env;
+    gettimeofday(&c->start, NULL);
+    failed(c, st);
+    free(c);
 }

@@ -1,22 +1,52 @@
-/* deliver.h - one delivery, from options to exit code */
+/*
+ * deliver.h - the delivery core: one message, one recipient, a status
+ *
+ * Both front ends call it: lda (pipe(8), a message on standard input)
+ * and lda-lmtpd (LMTP, a spooled message delivered to each recipient).
+ * It takes settings already read, an envelope and a message source,
+ * and does the rest: recipient, account, privileges, Maildir, quota,
+ * trace lines, events, and the syslog line of the outcome.
+ */
 #ifndef LDA_DELIVER_H
 #define LDA_DELIVER_H
 
-#define DELIVER_MAX_OVERRIDES 64
+#include <stddef.h>
 
-struct options {
-    const char *config;         /* NULL: the default file, if present */
-    const char *overrides[DELIVER_MAX_OVERRIDES];
-    int noverrides;
+#include "../store/maildir.h"
+#include "../util/status.h"
+#include "config.h"
+
+/* The envelope of one delivery; NULL or "" where not given. */
+struct envelope {
+    const char *sender;         /* NULL: unknown, a "From " line may say */
     const char *recipient;
-    const char *sender;         /* NULL: from a "From " line, if any */
-    const char *orig_recipient;
-    const char *folder;
-    const char *extension;
-    int verbose;
-    int stdin_closed;           /* fd 0 was not open: nothing to deliver */
+    const char *orig_recipient; /* pipe(8) -a, LMTP ORCPT */
+    const char *folder;         /* -m: overrides the +extension */
+    const char *extension;      /* -e: the extension, as Postfix split it */
 };
 
-int deliver_run(const struct options *o);
+/*
+ * A message source: the message's bytes from its start, LF line ends.
+ * read() gives the count, 0 at the end, or -1 with st (a 4.x.x: a
+ * message the source could not give is never acknowledged).  When set,
+ * opened() is told of the tmp/ file once it exists, and committed()
+ * that the message is durable in new/ (the events come after it).
+ */
+struct source {
+    long (*read)(struct source *src, char *buf, size_t cap,
+                 struct status *st);
+    void (*opened)(struct source *src, struct maildir *md);
+    void (*committed)(struct source *src);
+};
+
+/* What a delivery did, for the front end's reply. */
+struct delivered {
+    char folder[300];           /* "INBOX" or the folder's name */
+    char place[MD_PATH + 400];  /* "new/NAME" or "FOLDER/new/NAME" */
+};
+
+int deliver(const struct config *cfg, const struct envelope *env,
+            struct source *src, struct delivered *out, struct status *st);
+void deliver_refused(const struct envelope *env, const struct status *st);
 
 #endif

@@ -12,14 +12,16 @@
 #include "recipient.h"
 #include "userdb.h"
 
+#define DELIVERY_BLOCK 65536    /* bytes read from the source at a time */
+
 /*
  * Filled by setup.c (settings, recipient, account, Maildir), added to
  * by deliver.c and trace.c as the message streams by, read by tell.c
  * for the events.
  */
 struct delivery {
-    const struct options *o;
-    struct config cfg;
+    const struct envelope *env;
+    struct config cfg;          /* a copy: the account may set quota */
     struct recipient rcpt;
     struct account acct;
     char sender[1024];
@@ -36,6 +38,7 @@ struct delivery {
     int dt_count;               /* Delivered-To: naming the recipient */
     struct event_headers eh;    /* what an event tells of the message */
     struct timeval start;
+    char buf[DELIVERY_BLOCK];
 };
 
 #endif

@@ -1,8 +1,8 @@
 /*
  * setup.c - a delivery made ready: settings, recipient, account, Maildir
  *
- * The settings are read (and the delivery timeout armed) before
- * anything else; the account is looked up before root is given up (an
+ * The settings come read (the front end reads them, and arms its own
+ * timeout); the account is looked up before root is given up (an
  * account file may be root's), then privileges go to the account's
  * owner and the Maildir's location, storage root, host name and
  * options are worked out and its backend opened.  What the account
@@ -19,7 +19,6 @@
 #include "message.h"
 #include "privs.h"
 #include "setup.h"
-#include "stop.h"
 #include "template.h"
 
 /* setup_sender - the envelope sender; "", "<>", MAILER-DAEMON are null */
@@ -66,34 +65,23 @@ static int account(struct delivery *c, char *home, size_t cap, struct status *st
     return 0;
 }
 
-/* setup_delivery - settings, recipient, account, paths */
+/* setup_delivery - recipient, account, paths; the settings are c->cfg */
 int setup_delivery(struct delivery *c, struct status *st)
 {
-    const struct options *o = c->o;
+    const struct envelope *env = c->env;
     struct backend_conf bc;
     char home[MD_PATH], host[256];
-    int i;
 
-    config_defaults(&c->cfg);
-    log_verbose("config '%s'", o->config ? o->config : CONFIG_DEFAULT_FILE);
-    if (config_load(&c->cfg, o->config ? o->config : CONFIG_DEFAULT_FILE,
-                    o->config != NULL, st) < 0)
-        return -1;
-    for (i = 0; i < o->noverrides; i++)
-        if (config_override(&c->cfg, o->overrides[i], st) < 0)
-            return -1;
-    /* Give up with 75 well before Postfix would bounce. */
-    stop_arm((unsigned)c->cfg.delivery_timeout);
-    if (o->recipient == NULL || *o->recipient == '\0')
+    if (env->recipient == NULL || *env->recipient == '\0')
         return status_set(st, "4.3.5", "no recipient: use -d address");
-    if (recipient_parse(o->recipient, c->cfg.recipient_delimiter, &c->rcpt,
-                        st) < 0)
+    if (recipient_parse(env->recipient, c->cfg.recipient_delimiter,
+                        &c->rcpt, st) < 0)
         return -1;
-    if (o->extension && *o->extension)
-        recipient_set_ext(&c->rcpt, o->extension,
+    if (env->extension && *env->extension)
+        recipient_set_ext(&c->rcpt, env->extension,
                           c->cfg.recipient_delimiter);
-    if (o->sender)
-        setup_sender(c, o->sender);
+    if (env->sender)
+        setup_sender(c, env->sender);
     log_verbose("recipient '%s': local part '%s', extension '%s', domain "
                 "'%s'", c->rcpt.address, c->rcpt.local, c->rcpt.ext,
                 c->rcpt.domain);

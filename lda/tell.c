@@ -31,7 +31,7 @@ static void usage(const struct delivery *c, const struct quota_usage *u,
  */
 static void tell(const struct delivery *c, struct event *ev)
 {
-    const char *orig = c->o->orig_recipient;
+    const char *orig = c->env->orig_recipient;
     struct status st;
 
     if (c->cfg.outbox[0] == '\0')

@@ -11,20 +11,23 @@
 #   fault.sh    the rule a fault-injection run is judged by
 #   lda.sh      run_lda, write_conf, as_user, sample_msg, first_line
 #   net.sh      free_port, greets
+#   lmtp.sh     lmtpd_start, lmtpd_stop, lmtp (the scripted client)
 
 set -u
 shopt -s lastpipe    # "cmd | run_lda" sets RC and OUT here
 
 : "${LDA:=$(cd "$(dirname "$0")/.." && pwd)/build/lda}"
+: "${LMTPD:=$(dirname "$LDA")/lda-lmtpd}"
 TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP_DIR=$(dirname "$TESTS_DIR")
-export LDA TESTS_DIR TOP_DIR
+export LDA LMTPD TESTS_DIR TOP_DIR
 
 . "$TESTS_DIR/lib/tap.sh"
 . "$TESTS_DIR/lib/maildir.sh"
 . "$TESTS_DIR/lib/fault.sh"
 . "$TESTS_DIR/lib/lda.sh"
 . "$TESTS_DIR/lib/net.sh"
+. "$TESTS_DIR/lib/lmtp.sh"
 
 # Without a scratch directory every path below would be under /.
 TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/lda-test.XXXXXX") && [ -d "$TEST_TMP" ] ||

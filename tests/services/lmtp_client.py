@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""lmtp_client.py - a scripted LMTP client for the tests.
+
+    lmtp_client.py ADDRESS raw [--timeout S] [--replies N] < BYTES
+        Connect, send standard input exactly as it is (CRLF or not, all
+        in one write: pipelining), then print every reply line the
+        server sends until it closes, N replies (greeting included) have
+        come, or S seconds pass with nothing new.
+
+    lmtp_client.py ADDRESS send --from S --to R [--to R ...]
+                   [--orcpt O ...] [--timeout S] < MESSAGE
+        One ordinary transaction: LHLO, MAIL, each RCPT, DATA with the
+        message (LF made CRLF, dot-stuffed), QUIT.  Prints the reply
+        line to each RCPT as "rcpt: LINE" and then each per-recipient
+        reply after DATA as "data: LINE"; exit 0 when every recipient
+        got a 250 after DATA, 1 otherwise.
+
+ADDRESS is a unix socket path or HOST:PORT.  Each reply printed is its
+last line (the one that carries the final code).
+"""
+
+import argparse
+import socket
+import sys
+import time
+
+
+def connect(address, timeout):
+    if address.startswith("/"):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(timeout)
+        s.connect(address)
+        return s
+    host, port = address.rsplit(":", 1)
+    return socket.create_connection((host.strip("[]"), int(port)), timeout)
+
+
+class Replies:
+    """Reply lines from a socket, whole multi-line replies at a time."""
+
+    def __init__(self, sock):
+        self.sock = sock
+        self.buf = b""
+
+    def line(self):
+        while b"\n" not in self.buf:
+            data = self.sock.recv(65536)
+            if not data:
+                raise EOFError
+            self.buf += data
+        line, self.buf = self.buf.split(b"\n", 1)
+        return line.rstrip(b"\r").decode("utf-8", "replace")
+
+    def reply(self):
+        """The last line of the next reply (a "250-" line is followed)."""
+        while True:
+            line = self.line()
+            if len(line) < 4 or line[3] != "-":
+                return line
+
+
+def raw(args):
+    s = connect(args.address, args.timeout)
+    s.sendall(sys.stdin.buffer.read())
+    r = Replies(s)
+    n = 0
+    try:
+        while args.replies == 0 or n < args.replies:
+            print(r.reply(), flush=True)
+            n += 1
+    except (EOFError, socket.timeout, ConnectionResetError):
+        pass
+    s.close()
+    return 0
+
+
+def stuff(message):
+    """LF line ends made CRLF, leading dots doubled, a final CRLF."""
+    lines = message.replace(b"\r\n", b"\n").split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    out = [(b"." + l if l.startswith(b".") else l) for l in lines]
+    return b"\r\n".join(out) + b"\r\n"
+
+
+def send(args):
+    message = sys.stdin.buffer.read()
+    s = connect(args.address, args.timeout)
+    r = Replies(s)
+
+    def cmd(text):
+        s.sendall(text.encode() + b"\r\n")
+        return r.reply()
+
+    r.reply()
+    cmd("LHLO client.test")
+    cmd("MAIL FROM:<%s>" % args.sender)
+    accepted = 0
+    orcpts = args.orcpt or []
+    for i, rcpt in enumerate(args.to):
+        extra = ""
+        if i < len(orcpts) and orcpts[i]:
+            extra = " ORCPT=rfc822;" + orcpts[i]
+        line = cmd("RCPT TO:<%s>%s" % (rcpt, extra))
+        print("rcpt:", line, flush=True)
+        if line.startswith("250"):
+            accepted += 1
+    ok = accepted == len(args.to)
+    if accepted:
+        line = cmd("DATA")
+        if not line.startswith("354"):
+            print("data:", line, flush=True)
+            return 1
+        s.sendall(stuff(message) + b".\r\n")
+        for _ in range(accepted):
+            line = r.reply()
+            print("data:", line, flush=True)
+            ok = ok and line.startswith("250")
+    cmd("QUIT")
+    s.close()
+    return 0 if ok else 1
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("address")
+    sub = ap.add_subparsers(dest="mode", required=True)
+    p = sub.add_parser("raw")
+    p.add_argument("--timeout", type=float, default=10)
+    p.add_argument("--replies", type=int, default=0)
+    p = sub.add_parser("send")
+    p.add_argument("--from", dest="sender", default="")
+    p.add_argument("--to", action="append", required=True)
+    p.add_argument("--orcpt", action="append")
+    p.add_argument("--timeout", type=float, default=60)
+    args = ap.parse_args()
+    return raw(args) if args.mode == "raw" else send(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
