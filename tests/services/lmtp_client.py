@@ -11,12 +11,13 @@
         "(closed)" says that the server closed the connection.
 
     lmtp_client.py ADDRESS send --from S --to R [--to R ...]
-                   [--orcpt O ...] [--timeout S] < MESSAGE
+                   [--orcpt O ...] [--repeat N] [--timeout S] < MESSAGE
         One ordinary transaction: LHLO, MAIL, each RCPT, DATA with the
         message (LF made CRLF, dot-stuffed), QUIT.  Prints the reply
         line to each RCPT as "rcpt: LINE" and then each per-recipient
         reply after DATA as "data: LINE"; exit 0 when every recipient
-        got a 250 after DATA, 1 otherwise.
+        got a 250 after DATA, 1 otherwise.  With --repeat, N such
+        transactions one after the other on the same connection.
 
     lmtp_client.py ADDRESS part --from S --to R [--to R ...] --bytes N
                    (--close | --hold FILE) [--timeout S] < MESSAGE
@@ -105,15 +106,17 @@ def stuff(message):
     return b"\r\n".join(out) + b"\r\n"
 
 
-def envelope(args, s, r):
-    """Greeting, LHLO, MAIL and each RCPT; the number of RCPTs accepted."""
+def envelope(args, s, r, first=True):
+    """Greeting and LHLO (when first), MAIL, each RCPT and DATA; the
+    number of RCPTs accepted, -1 when DATA was refused."""
 
     def cmd(text):
         s.sendall(text.encode() + b"\r\n")
         return r.reply()
 
-    r.reply()
-    cmd("LHLO client.test")
+    if first:
+        r.reply()
+        cmd("LHLO client.test")
     cmd("MAIL FROM:<%s>" % args.sender)
     accepted = 0
     orcpts = getattr(args, "orcpt", None) or []
@@ -133,12 +136,15 @@ def envelope(args, s, r):
     return accepted
 
 
-def finish(s, r, accepted, ok):
-    """The per-recipient replies after DATA, then QUIT; ok and all 250."""
+def finish(s, r, accepted, ok, quit=True):
+    """The per-recipient replies after DATA, then QUIT; 0 when ok and all
+    were 250, else 1."""
     for _ in range(accepted):
         line = r.reply()
         print("data:", line, flush=True)
         ok = ok and line.startswith("250")
+    if not quit:
+        return 0 if ok else 1
     s.sendall(b"QUIT\r\n")
     r.reply()
     s.close()
@@ -149,12 +155,16 @@ def send(args):
     message = sys.stdin.buffer.read()
     s = connect(args.address, args.timeout)
     r = Replies(s)
-    accepted = envelope(args, s, r)
-    if accepted < 0:
-        return 1
-    if accepted:
-        s.sendall(stuff(message) + b".\r\n")
-    return finish(s, r, accepted, accepted == len(args.to))
+    rc = 0
+    for i in range(args.repeat):
+        accepted = envelope(args, s, r, i == 0)
+        if accepted < 0:
+            return 1
+        if accepted:
+            s.sendall(stuff(message) + b".\r\n")
+        rc |= finish(s, r, accepted, accepted == len(args.to),
+                     i == args.repeat - 1)
+    return rc
 
 
 def part(args):
@@ -197,6 +207,7 @@ def main():
     p.add_argument("--from", dest="sender", default="")
     p.add_argument("--to", action="append", required=True)
     p.add_argument("--orcpt", action="append")
+    p.add_argument("--repeat", type=int, default=1)
     p.add_argument("--timeout", type=float, default=60)
     p = sub.add_parser("part")
     p.add_argument("--from", dest="sender", default="")
