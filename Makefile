@@ -193,12 +193,13 @@ bench: deps-bench
 FUZZ_CC = clang-14
 FUZZ_SECONDS ?= 10
 FUZZ = header message recipient template rfc2047 addr config \
-       userdb_passwd userdb_tcp endpoint secrets quota mdname event
+       userdb_passwd userdb_tcp endpoint secrets quota mdname event lmtp
 FUZZ_BIN = $(FUZZ:%=build/fuzz/fuzz_%)
 FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 $(WARN) \
               -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=undefined -Wno-format-nonliteral
-FUZZ_OBJ = $(LIB_SRC:%.c=build/fuzz/obj/%.o) $(NOTIFYD:%.c=build/fuzz/obj/%.o)
+FUZZ_OBJ = $(LIB_SRC:%.c=build/fuzz/obj/%.o) $(NOTIFYD:%.c=build/fuzz/obj/%.o) \
+           $(LMTP:%.c=build/fuzz/obj/%.o)
 
 build/fuzz/obj/%.o: %.c
 	@mkdir -p $(@D)
