@@ -308,6 +308,7 @@ static int controls(const char *s)
     return 0;
 }
 
+/* cmd_lhlo - LHLO: who we are and what we can do; a new start */
 static int cmd_lhlo(struct session *s, char *arg)
 {
     const struct config *cfg = &s->srv->cfg;
@@ -329,12 +330,14 @@ static int cmd_lhlo(struct session *s, char *arg)
     return 0;
 }
 
+/* cmd_helo - HELO and EHLO belong to SMTP (RFC 2033 4.1) */
 static int cmd_helo(struct session *s, char *arg)
 {
     (void)arg;
     return bad(s, "500 5.5.1 this is LMTP: use LHLO");
 }
 
+/* cmd_mail - MAIL FROM:<sender> and its ESMTP parameters */
 static int cmd_mail(struct session *s, char *arg)
 {
     const struct config *cfg;
@@ -402,6 +405,7 @@ static int reply_code(const char *code)
     return 550;
 }
 
+/* cmd_rcpt - RCPT TO:<recipient>, with ORCPT kept for the events */
 static int cmd_rcpt(struct session *s, char *arg)
 {
     const struct config *cfg = &s->srv->cfg;
@@ -489,6 +493,10 @@ static int receive(struct session *s)
     }
 }
 
+/*
+ * cmd_data - receive the message, then deliver it to each recipient,
+ * one reply each, in RCPT order
+ */
 static int cmd_data(struct session *s, char *arg)
 {
     const struct config *cfg = &s->srv->cfg;
@@ -533,6 +541,7 @@ static int cmd_data(struct session *s, char *arg)
     return 0;
 }
 
+/* cmd_rset - RSET: forget the transaction */
 static int cmd_rset(struct session *s, char *arg)
 {
     (void)arg;
@@ -541,6 +550,7 @@ static int cmd_rset(struct session *s, char *arg)
     return 0;
 }
 
+/* cmd_noop - NOOP */
 static int cmd_noop(struct session *s, char *arg)
 {
     (void)arg;
@@ -548,6 +558,7 @@ static int cmd_noop(struct session *s, char *arg)
     return 0;
 }
 
+/* cmd_vrfy - VRFY: neither yes nor no (RFC 5321 3.5.3) */
 static int cmd_vrfy(struct session *s, char *arg)
 {
     (void)arg;
@@ -555,6 +566,7 @@ static int cmd_vrfy(struct session *s, char *arg)
     return 0;
 }
 
+/* cmd_help - HELP: the commands */
 static int cmd_help(struct session *s, char *arg)
 {
     (void)arg;
@@ -562,6 +574,7 @@ static int cmd_help(struct session *s, char *arg)
     return 0;
 }
 
+/* cmd_quit - QUIT: say goodbye; the session ends */
 static int cmd_quit(struct session *s, char *arg)
 {
     (void)arg;
