@@ -56,8 +56,8 @@ struct session {
 };
 
 /* Why waiting for input ended. */
-enum { IN_DATA = 1, IN_EOF = 0, IN_ERROR = -1, IN_TIMEOUT = -2,
-       IN_STOP = -3 };
+enum { IN_DATA = 1, IN_ERROR = -1, IN_TIMEOUT = -2, IN_STOP = -3,
+       IN_EOF = -4 };
 
 /* flush - send the replies held; -1 when the client is gone */
 static int flush(struct session *s)
@@ -228,8 +228,8 @@ static void reset(struct session *s)
 }
 
 /*
- * path - the address of "<addr>" at *p (a source route dropped; a bare
- * address is taken too), *p moved past it; -1 on bad syntax
+ * path - the address of "<addr>" at *p (a source route dropped), *p
+ * moved past it; -1 on bad syntax, -2 when longer than cap allows
  */
 static int path(char **p, char *addr, size_t cap)
 {
@@ -238,23 +238,17 @@ static int path(char **p, char *addr, size_t cap)
 
     while (*s == ' ')
         s++;
-    if (*s == '<') {
-        if ((e = strchr(s, '>')) == NULL)
-            return -1;
-        s++;
-    } else {
-        e = s + strcspn(s, " ");
-        if (e == s)
-            return -1;
-    }
+    if (*s != '<' || (e = strchr(s, '>')) == NULL)
+        return -1;
+    s++;
     if (*s == '@' && (colon = memchr(s, ':', (size_t)(e - s))) != NULL)
         s = colon + 1;
     len = (size_t)(e - s);
     if (len >= cap)
-        return -1;
+        return -2;
     memcpy(addr, s, len);
     addr[len] = '\0';
-    *p = *e == '>' ? e + 1 : e;
+    *p = e + 1;
     return 0;
 }
 
@@ -343,6 +337,7 @@ static int cmd_mail(struct session *s, char *arg)
     const struct config *cfg;
     char addr[ADDR_MAX + 1], *key, *value, *end;
     unsigned long long size;
+    int rc;
 
     if (!s->lhlo)
         return bad(s, "503 5.5.1 send LHLO first");
@@ -351,9 +346,9 @@ static int cmd_mail(struct session *s, char *arg)
     if (strncasecmp(arg, "FROM:", 5) != 0)
         return bad(s, "501 5.5.4 syntax: MAIL FROM:<address>");
     arg += 5;
-    if (path(&arg, addr, sizeof(addr)) < 0)
+    if ((rc = path(&arg, addr, sizeof(addr))) == -1)
         return bad(s, "501 5.5.4 syntax: MAIL FROM:<address>");
-    if (controls(addr))
+    if (rc < 0 || controls(addr))
         return bad(s, "501 5.1.7 bad sender address");
     /* Settings reread on SIGHUP take effect with a new transaction. */
     if (server_reload) {
@@ -420,8 +415,12 @@ static int cmd_rcpt(struct session *s, char *arg)
     if (strncasecmp(arg, "TO:", 3) != 0)
         return bad(s, "501 5.5.4 syntax: RCPT TO:<address>");
     arg += 3;
-    if (path(&arg, addr, sizeof(addr)) < 0)
+    if ((rc = path(&arg, addr, sizeof(addr))) == -1)
         return bad(s, "501 5.5.4 syntax: RCPT TO:<address>");
+    if (rc < 0) {
+        reply(s, "553 5.1.3 recipient address too long");
+        return 0;
+    }
     while (param(&arg, &key, &value)) {
         if (strcasecmp(key, "ORCPT") == 0 && value) {
             char *semi = strchr(value, ';');
