@@ -60,16 +60,17 @@ crlf() { sed 's/$/\r/'; }
 # WANT (a whole line when WANT ends in "$", else a prefix such as
 # "503 5.5.1 "), and there are no more lines than WANTs
 replies_are() {
-    local got=$1 n=0 w want line bad=0; shift
+    local got=$1 n=0 w want line bad=0 lines; shift
+    mapfile -t lines <<< "$got"
     for w in "$@"; do
-        n=$((n + 1)) want=${w%%|*}
-        line=$(sed -n "${n}p" <<< "$got")
+        want=${w%%|*} line=${lines[n]-}
+        n=$((n + 1))
         if [ "${want%\$}" != "$want" ]; then want=${want%\$}; else line=${line:0:${#want}}; fi
         [ "$line" = "$want" ] || bad=1
         is "$line" "$want" "${w#*|}"
     done
-    [ "$(wc -l <<< "$got")" = "$n" ] || bad=1
-    is "$(wc -l <<< "$got")" "$n" "... $n replies in all"
+    [ "${#lines[@]}" = "$n" ] || bad=1
+    is "${#lines[@]}" "$n" "... $n replies in all"
     [ "$bad" = 0 ] || { diag "all the replies:"; diagl "$got"; }
 }
 
@@ -308,7 +309,7 @@ is "$(shape "$LOGL")" "$(shape "$(grep -a '^lda: to=<' <<< "$OUT" | tail -n 1)")
 CUT=$(( $(head -n 6 "$T/abort.msg" | wc -c) + 6 ))
 out=$(lmtp part --from "$FROM" --to abort@example.com --bytes "$CUT" --close < "$T/abort.msg" 2>&1)
 is "$(tail -n 1 <<< "$out")" closed "a client closes after $CUT bytes of DATA (at a line end)"
-python3 -c "import sys; sys.stdout.write('Subject: big\n\n' + ('b' * 99 + '\n') * 3000)" > "$T/bigabort.msg"
+{ printf 'Subject: big\n\n'; yes "$(head -c 99 /dev/zero | tr '\0' b)" | head -n 3000; } > "$T/bigabort.msg"
 out=$(lmtp part --from "$FROM" --to abort@example.com --bytes 200001 --close < "$T/bigabort.msg" 2>&1)
 is "$(tail -n 1 <<< "$out")" closed "a client closes after 200001 bytes of DATA (spooled, mid-line)"
 sample_msg next > "$T/next.msg"
@@ -385,7 +386,7 @@ replies_are "$R" \
 for u in m1 m2 m3; do stored_as "$u" "$T/four.msg" "$u holds the message"; done
 none_for m4 "nothing stored for m4"
 
-python3 -c "import sys; sys.stdout.write('Subject: big\n\n' + 'x' * 2999 + '\n')" > "$T/big.msg"
+{ printf 'Subject: big\n\n'; head -c 2999 /dev/zero | tr '\0' x; echo; } > "$T/big.msg"
 R=$( { printf 'LHLO client.example\r\nMAIL FROM:<%s> SIZE=2001\r\nMAIL FROM:<%s> SIZE=2000\r\nRCPT TO:<big@example.com>\r\nDATA\r\n' "$FROM" "$FROM"
        crlf < "$T/big.msg"; printf '.\r\nMAIL FROM:<%s>\r\nRCPT TO:<full@example.com>\r\nDATA\r\n' "$FROM"
        crlf < "$T/four.msg"; printf '.\r\nQUIT\r\n'; } | lmtp raw --all --show-close --timeout 20)
