@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
 """lmtp_client.py - a scripted LMTP client for the tests.
 
-    lmtp_client.py ADDRESS raw [--timeout S] [--replies N] < BYTES
+    lmtp_client.py ADDRESS raw [--timeout S] [--replies N] [--all]
+                   [--end] < BYTES
         Connect, send standard input exactly as it is (CRLF or not, all
         in one write: pipelining), then print every reply line the
         server sends until it closes, N replies (greeting included) have
-        come, or S seconds pass with nothing new.
+        come, or S seconds pass with nothing new.  --all prints every
+        line of a multi-line reply ("250-SIZE 1000"), not only its last;
+        --end adds a last line "closed" when the server closed the
+        connection, "timeout" when S seconds passed.
 
     lmtp_client.py ADDRESS send --from S --to R [--to R ...]
                    [--orcpt O ...] [--timeout S] < MESSAGE
@@ -14,12 +18,19 @@
         line to each RCPT as "rcpt: LINE" and then each per-recipient
         reply after DATA as "data: LINE"; exit 0 when every recipient
         got a 250 after DATA, 1 otherwise.
+        --pause-at N --go FILE: send only the first N bytes of the data
+        (after the 354), print "paused", and send the rest once FILE
+        exists; should the server close the connection meanwhile, print
+        "early: LINE" for each line it sent first, then "closed", and
+        exit 1.
 
 ADDRESS is a unix socket path or HOST:PORT.  Each reply printed is its
 last line (the one that carries the final code).
 """
 
 import argparse
+import os
+import select
 import socket
 import sys
 import time
@@ -41,6 +52,7 @@ class Replies:
     def __init__(self, sock):
         self.sock = sock
         self.buf = b""
+        self.last = ""
 
     def line(self):
         while b"\n" not in self.buf:
@@ -49,7 +61,8 @@ class Replies:
                 raise EOFError
             self.buf += data
         line, self.buf = self.buf.split(b"\n", 1)
-        return line.rstrip(b"\r").decode("utf-8", "replace")
+        self.last = line.rstrip(b"\r").decode("utf-8", "replace")
+        return self.last
 
     def reply(self):
         """The last line of the next reply (a "250-" line is followed)."""
@@ -64,12 +77,18 @@ def raw(args):
     s.sendall(sys.stdin.buffer.read())
     r = Replies(s)
     n = 0
+    end = None
     try:
         while args.replies == 0 or n < args.replies:
-            print(r.reply(), flush=True)
-            n += 1
-    except (EOFError, socket.timeout, ConnectionResetError):
-        pass
+            print(r.line() if args.all else r.reply(), flush=True)
+            if not args.all or len(r.last) < 4 or r.last[3] != "-":
+                n += 1
+    except (EOFError, ConnectionResetError):
+        end = "closed"
+    except socket.timeout:
+        end = "timeout"
+    if args.end and end:
+        print(end, flush=True)
     s.close()
     return 0
 
@@ -81,6 +100,29 @@ def stuff(message):
         lines.pop()
     out = [(b"." + l if l.startswith(b".") else l) for l in lines]
     return b"\r\n".join(out) + b"\r\n"
+
+
+def hold(s, go, timeout):
+    """Wait for the file GO; None, or what the server did meanwhile."""
+    deadline = time.monotonic() + timeout
+    while not os.path.exists(go):
+        if time.monotonic() > deadline:
+            return "timeout"
+        ready, _, _ = select.select([s], [], [], 0.1)
+        if ready:
+            early = []
+            try:
+                while True:
+                    data = s.recv(65536)
+                    if not data:
+                        break
+                    early.append(data)
+            except (ConnectionResetError, socket.timeout):
+                pass
+            text = b"".join(early).decode("utf-8", "replace")
+            return "".join("early: %s\n" % l.rstrip("\r")
+                           for l in text.splitlines()) + "closed"
+    return None
 
 
 def send(args):
@@ -111,7 +153,16 @@ def send(args):
         if not line.startswith("354"):
             print("data:", line, flush=True)
             return 1
-        s.sendall(stuff(message) + b".\r\n")
+        data = stuff(message) + b".\r\n"
+        if args.pause_at is not None:
+            head, data = data[:args.pause_at], data[args.pause_at:]
+            s.sendall(head)
+            print("paused", flush=True)
+            early = hold(s, args.go, args.timeout)
+            if early is not None:
+                print(early, flush=True)
+                return 1
+        s.sendall(data)
         for _ in range(accepted):
             line = r.reply()
             print("data:", line, flush=True)
@@ -128,11 +179,15 @@ def main():
     p = sub.add_parser("raw")
     p.add_argument("--timeout", type=float, default=10)
     p.add_argument("--replies", type=int, default=0)
+    p.add_argument("--all", action="store_true")
+    p.add_argument("--end", action="store_true")
     p = sub.add_parser("send")
     p.add_argument("--from", dest="sender", default="")
     p.add_argument("--to", action="append", required=True)
     p.add_argument("--orcpt", action="append")
     p.add_argument("--timeout", type=float, default=60)
+    p.add_argument("--pause-at", type=int)
+    p.add_argument("--go", default="")
     args = ap.parse_args()
     return raw(args) if args.mode == "raw" else send(args)
 
