@@ -167,7 +167,10 @@ def send(args):
             line = r.reply()
             print("data:", line, flush=True)
             ok = ok and line.startswith("250")
-    cmd("QUIT")
+    try:
+        cmd("QUIT")
+    except (EOFError, OSError):
+        pass                    # a server shutting down may close first
     s.close()
     return 0 if ok else 1
 
