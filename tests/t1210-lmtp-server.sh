@@ -38,8 +38,13 @@ setpriv --reuid="$U1" --regid="$G1" --clear-groups -- test -x "$TEST_TMP" ||
     skip_all "ldatest1 cannot reach $TEST_TMP (set TMPDIR to a world-searchable directory)"
 
 T=$TEST_TMP
-CLIENT=$TESTS_DIR/services/lmtp_client.py
 REAL_LMTPD=$LMTPD
+
+# python3 resolved once: a version manager's shim on PATH can cost a
+# second a call on a loaded machine, and this script (free_port, lmtp)
+# starts Python some fifty times
+PY3=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
+if [ -x "$PY3" ]; then python3() { "$PY3" "$@"; }; fi
 
 # diagl TEXT - diag each line of TEXT
 diagl() { local l; [ -n "$1" ] || return 0; while IFS= read -r l; do diag "$l"; done <<< "$1"; }
@@ -177,10 +182,12 @@ r = random.Random(1210)
 with open(sys.argv[1], "w") as f:
     f.write("From: alice@example.org\nTo: a@example.com\nSubject: big\n"
             "Message-ID: <big@t1210.example.org>\n\n")
+    pool = "".join(r.choice("abcdefghij .:-") for _ in range(65536))
     n = 0
     while n < 5 * 1024 * 1024:
         k = r.choice((0, 1, 60, 76, 200, 998, 5000))
-        line = "".join(r.choice("abcdefghij .:-") for _ in range(k))
+        o = r.randrange(65536 - k)
+        line = pool[o:o + k]
         if r.random() < 0.05:
             line = "." + line          # dot-stuffed on the wire
         f.write(line + "\n")
