@@ -2,13 +2,16 @@
 """lmtp_client.py - a scripted LMTP client for the tests.
 
     lmtp_client.py ADDRESS raw [--timeout S] [--replies N] [--all]
-                   [--show-close] < BYTES
+                   [--show-close] [--end] < BYTES
         Connect, send standard input exactly as it is (CRLF or not, all
         in one write: pipelining), then print every reply line the
         server sends until it closes, N replies (greeting included) have
         come, or S seconds pass with nothing new.  With --all every line
-        of a multi-line reply is printed; with --show-close a last line
-        "(closed)" says that the server closed the connection.
+        of a multi-line reply is printed ("250-SIZE 1000"), not only its
+        last; with --show-close a last line "(closed)" says that the
+        server closed the connection; --end adds a last line "closed"
+        when the server closed the connection, "timeout" when S seconds
+        passed.
 
     lmtp_client.py ADDRESS send --from S --to R [--to R ...]
                    [--orcpt O ...] [--repeat N] [--timeout S] < MESSAGE
@@ -18,6 +21,11 @@
         reply after DATA as "data: LINE"; exit 0 when every recipient
         got a 250 after DATA, 1 otherwise.  With --repeat, N such
         transactions one after the other on the same connection.
+        --pause-at N --go FILE: send only the first N bytes of the data
+        (after the 354), print "paused", and send the rest once FILE
+        exists; should the server close the connection meanwhile, print
+        "early: LINE" for each line it sent first, then "closed", and
+        exit 1.
 
     lmtp_client.py ADDRESS part --from S --to R [--to R ...] --bytes N
                    (--close | --hold FILE) [--timeout S] < MESSAGE
@@ -36,6 +44,7 @@ last line (the one that carries the final code).
 
 import argparse
 import os
+import select
 import socket
 import sys
 import time
@@ -57,6 +66,7 @@ class Replies:
     def __init__(self, sock):
         self.sock = sock
         self.buf = b""
+        self.last = ""
 
     def line(self):
         while b"\n" not in self.buf:
@@ -65,7 +75,8 @@ class Replies:
                 raise EOFError
             self.buf += data
         line, self.buf = self.buf.split(b"\n", 1)
-        return line.rstrip(b"\r").decode("utf-8", "replace")
+        self.last = line.rstrip(b"\r").decode("utf-8", "replace")
+        return self.last
 
     def reply(self, every=None):
         """The last line of the next reply (a "250-" line is followed);
@@ -83,16 +94,20 @@ def raw(args):
     s.sendall(sys.stdin.buffer.read())
     r = Replies(s)
     n = 0
+    end = None
     every = (lambda line: print(line, flush=True)) if args.all else None
     try:
         while args.replies == 0 or n < args.replies:
             print(r.reply(every), flush=True)
             n += 1
     except (EOFError, ConnectionResetError):
+        end = "closed"
         if args.show_close:
             print("(closed)", flush=True)
     except socket.timeout:
-        pass
+        end = "timeout"
+    if args.end and end:
+        print(end, flush=True)
     s.close()
     return 0
 
@@ -104,6 +119,29 @@ def stuff(message):
         lines.pop()
     out = [(b"." + l if l.startswith(b".") else l) for l in lines]
     return b"\r\n".join(out) + b"\r\n"
+
+
+def hold(s, go, timeout):
+    """Wait for the file GO; None, or what the server did meanwhile."""
+    deadline = time.monotonic() + timeout
+    while not os.path.exists(go):
+        if time.monotonic() > deadline:
+            return "timeout"
+        ready, _, _ = select.select([s], [], [], 0.1)
+        if ready:
+            early = []
+            try:
+                while True:
+                    data = s.recv(65536)
+                    if not data:
+                        break
+                    early.append(data)
+            except (ConnectionResetError, socket.timeout):
+                pass
+            text = b"".join(early).decode("utf-8", "replace")
+            return "".join("early: %s\n" % l.rstrip("\r")
+                           for l in text.splitlines()) + "closed"
+    return None
 
 
 def envelope(args, s, r, first=True):
@@ -145,8 +183,11 @@ def finish(s, r, accepted, ok, quit=True):
         ok = ok and line.startswith("250")
     if not quit:
         return 0 if ok else 1
-    s.sendall(b"QUIT\r\n")
-    r.reply()
+    try:
+        s.sendall(b"QUIT\r\n")
+        r.reply()
+    except (EOFError, OSError):
+        pass                    # a server shutting down may close first
     s.close()
     return 0 if ok else 1
 
@@ -161,7 +202,16 @@ def send(args):
         if accepted < 0:
             return 1
         if accepted:
-            s.sendall(stuff(message) + b".\r\n")
+            data = stuff(message) + b".\r\n"
+            if args.pause_at is not None:
+                head, data = data[:args.pause_at], data[args.pause_at:]
+                s.sendall(head)
+                print("paused", flush=True)
+                early = hold(s, args.go, args.timeout)
+                if early is not None:
+                    print(early, flush=True)
+                    return 1
+            s.sendall(data)
         rc |= finish(s, r, accepted, accepted == len(args.to),
                      i == args.repeat - 1)
     return rc
@@ -203,12 +253,15 @@ def main():
     p.add_argument("--replies", type=int, default=0)
     p.add_argument("--all", action="store_true")
     p.add_argument("--show-close", action="store_true")
+    p.add_argument("--end", action="store_true")
     p = sub.add_parser("send")
     p.add_argument("--from", dest="sender", default="")
     p.add_argument("--to", action="append", required=True)
     p.add_argument("--orcpt", action="append")
     p.add_argument("--repeat", type=int, default=1)
     p.add_argument("--timeout", type=float, default=60)
+    p.add_argument("--pause-at", type=int)
+    p.add_argument("--go", default="")
     p = sub.add_parser("part")
     p.add_argument("--from", dest="sender", default="")
     p.add_argument("--to", action="append", required=True)
