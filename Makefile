@@ -75,6 +75,9 @@ LDA = lda/config.c lda/recipient.c lda/template.c lda/message.c \
       lda/header.c lda/privs.c lda/userdb.c lda/userdb_passwd.c \
       lda/userdb_tcp.c lda/stop.c lda/setup.c lda/trace.c lda/tell.c \
       lda/deliver.c
+# lda-lmtpd: its front end; the delivery core is liblda.a's.
+LMTP = $(sort $(filter-out lmtp/main.c,$(wildcard lmtp/*.c)))
+LMTP_OBJ = $(LMTP:%.c=$(B)/obj/%.o)
 LIB_SRC = $(UTIL) $(STORE) $(EVENT) $(LDA)
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/obj/%.o)
 
@@ -97,7 +100,7 @@ NOTIFYD_LIBS = $(EVENT_LIBS) $(shell $(PKG_CONFIG) --libs libcurl libcrypto \
 .PHONY: all check demo bench install clean deps-build deps-check \
         deps-bench deps-fuzz unit compat-libnfs6 fuzz fuzz-run
 
-all: $(B)/lda $(B)/lda-notifyd
+all: $(B)/lda $(B)/lda-notifyd $(B)/lda-lmtpd
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -110,6 +113,9 @@ $(B)/liblda.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(B)/lda: $(B)/obj/lda/main.o $(SAN_OBJ) $(B)/liblda.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDA_LIBS)
+
+$(B)/lda-lmtpd: $(B)/obj/lmtp/main.o $(LMTP_OBJ) $(SAN_OBJ) $(B)/liblda.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDA_LIBS)
 
 $(B)/lda-notifyd: $(B)/obj/notify/notifyd.o $(NOTIFYD_OBJ) $(SAN_OBJ)
@@ -152,10 +158,10 @@ unit: $(UNIT_BIN) $(UNITD_BIN)
 
 # One prove run: the cmocka programs speak TAP, the scripts are TAP.
 check: deps-check
-	$(MAKE) $(B)/lda $(B)/lda-notifyd $(UNIT_BIN) $(UNITD_BIN) \
-	    build/faultfs.so build/faultnfs.so compat-libnfs6
+	$(MAKE) $(B)/lda $(B)/lda-notifyd $(B)/lda-lmtpd $(UNIT_BIN) \
+	    $(UNITD_BIN) build/faultfs.so build/faultnfs.so compat-libnfs6
 	LDA=$(CURDIR)/$(B)/lda NOTIFYD=$(CURDIR)/$(B)/lda-notifyd \
-	FAULTFS=$(CURDIR)/build/faultfs.so \
+	LMTPD=$(CURDIR)/$(B)/lda-lmtpd FAULTFS=$(CURDIR)/build/faultfs.so \
 	FAULTNFS=$(CURDIR)/build/faultnfs.so \
 	CMOCKA_MESSAGE_OUTPUT=TAP prove -e '' $(PROVE_FLAGS) \
 	    $(UNIT_BIN) $(UNITD_BIN) tests/t[0-9]*.sh
@@ -206,7 +212,7 @@ fuzz: deps-fuzz
 fuzz-run: fuzz
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ)
 
-install: $(B)/lda $(B)/lda-notifyd
+install: $(B)/lda $(B)/lda-notifyd $(B)/lda-lmtpd
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
 	    $(DESTDIR)$(MANDIR)/man5
 	install -m 755 $(B)/lda $(DESTDIR)$(SBINDIR)/lda
@@ -218,5 +224,6 @@ install: $(B)/lda $(B)/lda-notifyd
 clean:
 	rm -rf build demo/Maildir demo/outbox
 
--include $(LIB_OBJ:.o=.d) $(NOTIFYD_OBJ:.o=.d) $(B)/obj/lda/main.d \
+-include $(LIB_OBJ:.o=.d) $(NOTIFYD_OBJ:.o=.d) $(LMTP_OBJ:.o=.d) \
+    $(B)/obj/lda/main.d $(B)/obj/lmtp/main.d \
     $(B)/obj/notify/notifyd.d $(FUZZ_OBJ:.o=.d)
