@@ -153,7 +153,7 @@ pf_wait_line() {
     return 1
 }
 # queue_gone QID - QID has left the queue
-queue_gone() { ! pf_queue_has "$1"; }
+queue_gone() { [ -n "$1" ] && ! pf_queue_has "$1"; }
 # event SUBJECT EXPR - EXPR (python, d = the event's data) of the one
 # message.new event whose subject is SUBJECT
 event() {
@@ -170,21 +170,35 @@ else:
     print(json.dumps(eval(sys.argv[3], {}, {"d": found[0]})))
 EOF
 }
+# submit N WORD FROM TO RCPT STATUS - swaks "Subject: t1230 WORD" (body
+# "t1230 marker WORD") from FROM to TO, then wait for RCPT's status=STATUS;
+# QID = the queue id, ST = that log line (empty, and a failed test, when
+# the message was not accepted)
+submit() {
+    QID= ST=
+    if ! pf_send --from "$3" --to "$4" \
+            --header "Subject: t1230 $2" --body "t1230 marker $2"; then
+        not_ok "($1) message to $4 accepted"
+        return 1
+    fi
+    QID=$PF_QID
+    ST=$(pf_wait_line "$QID" "$5" "$6" 60)
+    diag "($1) $ST"
+}
+# sent_as RCPT FOLDER - the reason Postfix logs for lda-lmtpd's 250 reply
+# (an extended regular expression)
+sent_as() {
+    printf 'status=sent \\(250 2\\.0\\.0 <%s> delivered to %s\\)' \
+        "$(printf '%s' "$1" | sed 's/[.+]/\\&/g')" "$2"
+}
 
 # ---------------------------------------------- (1) one message, delivered once
-if pf_send --from alice@example.org --to bob@example.com \
-        --header 'Subject: t1230 inbox' --body 't1230 marker inbox'; then
-    Q1=$PF_QID
-    st=$(pf_wait_line "$Q1" bob@example.com sent 60)
-    like "$st" 'relay=[^ ]*private/lda-lmtp[^ ]*, .*dsn=2\.0\.0, status=sent \(250 2\.0\.0 <bob@example\.com> delivered to INBOX\)' \
-        "(1) status=sent through the socket, the server's reply as the reason"
-    diag "(1) $st"
-    check "(1) left the queue" wait_until 30 queue_gone "$Q1"
-    is "$(grep -F " $Q1: to=<bob@example.com>," "$PF_LOG" | grep -c ' status=')" 1 \
-        "(1) one delivery attempt logged"
-else
-    not_ok "(1) message to bob@example.com accepted"
-fi
+submit 1 inbox alice@example.org bob@example.com bob@example.com sent
+like "$ST" "relay=[^ ]*private/lda-lmtp[^ ]*, .*dsn=2\\.0\\.0, $(sent_as bob@example.com INBOX)" \
+    "(1) status=sent through the socket, the server's reply as the reason"
+check "(1) left the queue" wait_until 30 queue_gone "$QID"
+is "$(grep -F " $QID: to=<bob@example.com>," "$PF_LOG" | grep -c ' status=')" 1 \
+    "(1) one delivery attempt logged"
 is "$(nfiles "$BOB")" 1 "(1) exactly one message file in bob's INBOX"
 is "$(count_files "$BOB/tmp")" 0 "(1) bob's tmp/ is empty"
 f=$(msgfiles "$BOB" | head -n 1)
@@ -201,15 +215,10 @@ else
 fi
 
 # ---------------------------------------------- (2) two recipients, one transaction
-if pf_send --from alice@example.org --to bob@example.com,alice@example.com \
-        --header 'Subject: t1230 both' --body 't1230 marker both'; then
-    st=$(pf_wait_line "$PF_QID" bob@example.com sent 60)
-    like "$st" 'status=sent \(250 2\.0\.0 <bob@example\.com> delivered to INBOX\)' "(2) bob: sent"
-    st=$(pf_wait_line "$PF_QID" alice@example.com sent 60)
-    like "$st" 'status=sent \(250 2\.0\.0 <alice@example\.com> delivered to INBOX\)' "(2) alice: sent"
-else
-    not_ok "(2) message to bob and alice accepted"
-fi
+submit 2 both alice@example.org bob@example.com,alice@example.com bob@example.com sent
+like "$ST" "$(sent_as bob@example.com INBOX)" "(2) bob: sent"
+like "$(pf_wait_line "$QID" alice@example.com sent 60)" "$(sent_as alice@example.com INBOX)" \
+    "(2) alice: sent"
 fb=$(grep -l '^t1230 marker both' "$BOB"/new/* 2>/dev/null)
 fa=$(grep -l '^t1230 marker both' "$ALICE"/new/* 2>/dev/null)
 is "$(printf '%s' "$fb" | grep -c .)/$(printf '%s' "$fa" | grep -c .)" 1/1 \
@@ -220,14 +229,8 @@ is "$(stat -c %u "$fb" 2>/dev/null)/$(stat -c %u "$fa" 2>/dev/null)" "$U1/$U2" \
     "(2) each copy owned by its account's uid"
 
 # ---------------------------------------------- (3) extension -> folder
-if pf_send --from alice@example.org --to bob+news@example.com \
-        --header 'Subject: t1230 news' --body 't1230 marker news'; then
-    st=$(pf_wait_line "$PF_QID" bob+news@example.com sent 60)
-    like "$st" 'status=sent \(250 2\.0\.0 <bob\+news@example\.com> delivered to news\)' \
-        "(3) bob+news@example.com: delivered to news"
-else
-    not_ok "(3) message to bob+news@example.com accepted"
-fi
+submit 3 news alice@example.org bob+news@example.com bob+news@example.com sent
+like "$ST" "$(sent_as bob+news@example.com news)" "(3) bob+news@example.com: delivered to news"
 check "(3) folder .news made (create_folders = yes)" test -f "$BOB/.news/maildirfolder"
 is "$(nfiles "$BOB/.news")" 1 "(3) one message in folder .news"
 is "$(nfiles "$BOB")" 2 "(3) INBOX holds only the two earlier messages"
@@ -237,14 +240,9 @@ is "$(sed -n 2p "${f:-/nonexistent}" 2>/dev/null)" "Delivered-To: bob+news@examp
     "(3) Delivered-To carries the full recipient"
 
 # ---------------------------------------------- (4) alias: ORCPT
-if pf_send --from alice@example.org --to list+team@example.com \
-        --header 'Subject: t1230 orcpt' --body 't1230 marker orcpt'; then
-    st=$(pf_wait_line "$PF_QID" bob@example.com sent 60)
-    like "$st" "orig_to=<list\\+team@example\\.com>, relay=.*status=sent " \
-        "(4) Postfix rewrote list+team@ to bob@ and delivered"
-else
-    not_ok "(4) message to list+team@example.com accepted"
-fi
+submit 4 orcpt alice@example.org list+team@example.com bob@example.com sent
+like "$ST" "orig_to=<list\\+team@example\\.com>, relay=.*$(sent_as bob@example.com INBOX)" \
+    "(4) Postfix rewrote list+team@ to bob@ and delivered"
 is "$(event 't1230 orcpt' '[d["recipient"], d["original_recipient"]]')" \
     '["bob@example.com", "list+team@example.com"]' \
     "(4) event: recipient bob@, original_recipient from ORCPT (xtext decoded)"
@@ -255,17 +253,10 @@ is "$(event 't1230 inbox' 'd["original_recipient"]')" '"bob@example.com"' \
     "(1) event: original_recipient is the address itself without an alias"
 
 # ---------------------------------------------- (5) unknown user bounces
-if pf_send --from alice@example.com --to nobody@example.com \
-        --header 'Subject: t1230 unknown' --body 't1230 marker unknown'; then
-    Q5=$PF_QID
-    st=$(pf_wait_line "$Q5" nobody@example.com bounced 60)
-    like "$st" 'dsn=5\.1\.1, status=bounced \(host [^ ]*private/lda-lmtp[^ ]* said: 550 5\.1\.1 ' \
-        "(5) unknown user: 550 5.1.1, status=bounced"
-    diag "(5) $st"
-    check "(5) the bounced message left the queue" wait_until 60 queue_gone "$Q5"
-else
-    not_ok "(5) message to nobody@example.com accepted"
-fi
+submit 5 unknown alice@example.com nobody@example.com nobody@example.com bounced
+like "$ST" 'dsn=5\.1\.1, status=bounced \(host [^ ]*private/lda-lmtp[^ ]* said: 550 5\.1\.1 ' \
+    "(5) unknown user: 550 5.1.1, status=bounced"
+check "(5) the bounced message left the queue" wait_until 60 queue_gone "$QID"
 _bounce() { grep -l -F 'nobody@example.com' "$ALICE"/new/* 2>/dev/null | head -n 1 | grep -q .; }
 if wait_until 60 _bounce; then
     f=$(grep -l -F 'nobody@example.com' "$ALICE"/new/* | head -n 1)
@@ -279,30 +270,22 @@ fi
 check "(5) no Maildir made for the unknown user" test ! -e "$T/vm1/example.com/nobody" -a ! -e "$T/fallback/example.com"
 
 # ---------------------------------------------- (6) unwritable -> deferred
-if pf_send --from alice@example.org --to carol@example.com \
-        --header 'Subject: t1230 unwritable' --body 't1230 marker unwritable'; then
-    Q6=$PF_QID
-    st=$(pf_wait_line "$Q6" carol@example.com deferred 60)
-    like "$st" 'dsn=4\.2\.0, status=deferred \(host [^ ]*private/lda-lmtp[^ ]* said: 451 4\.2\.0 ' \
-        "(6) unwritable Maildir: 451 4.2.0, status=deferred"
-    diag "(6) $st"
-    check "(6) the message is still in the queue (postqueue -p)" pf_queue_has "$Q6"
-    is "$(grep -F " $Q6: to=<carol@example.com>," "$PF_LOG" | grep -c 'status=bounced')" 0 \
-        "(6) never bounced"
-    left=$(find "$CAROL" -type f)
-    is "$(printf '%s' "$left" | grep -c .)" 0 "(6) nothing written into carol's Maildir"
-    diagl "$left"
-    # once the Maildir is fixed, the retry delivers it, once
-    chown -R "$U1:$G1" "$CAROL"
-    postqueue -c "$PF_CONF" -i "$Q6"
-    st=$(pf_wait_line "$Q6" carol@example.com sent 60)
-    like "$st" 'status=sent \(250 2\.0\.0 <carol@example\.com> delivered to INBOX\)' \
-        "(6) after the fix the retry is delivered"
-    check "(6) and it left the queue" wait_until 30 queue_gone "$Q6"
-    is "$(nfiles "$CAROL")" 1 "(6) exactly one copy in carol's INBOX"
-else
-    not_ok "(6) message to carol@example.com accepted"
-fi
+submit 6 unwritable alice@example.org carol@example.com carol@example.com deferred
+like "$ST" 'dsn=4\.2\.0, status=deferred \(host [^ ]*private/lda-lmtp[^ ]* said: 451 4\.2\.0 ' \
+    "(6) unwritable Maildir: 451 4.2.0, status=deferred"
+check "(6) the message is still in the queue (postqueue -p)" pf_queue_has "$QID"
+is "$(grep -F " $QID: to=<carol@example.com>," "$PF_LOG" | grep -c 'status=bounced')" 0 \
+    "(6) never bounced"
+left=$(find "$CAROL" -type f)
+is "$(printf '%s' "$left" | grep -c .)" 0 "(6) nothing written into carol's Maildir"
+diagl "$left"
+# once the Maildir is fixed, the retry delivers it, once
+chown -R "$U1:$G1" "$CAROL"
+[ -n "$QID" ] && postqueue -c "$PF_CONF" -i "$QID"
+like "$(pf_wait_line "$QID" carol@example.com sent 60)" "$(sent_as carol@example.com INBOX)" \
+    "(6) after the fix the retry is delivered"
+check "(6) and it left the queue" wait_until 30 queue_gone "$QID"
+is "$(nfiles "$CAROL")" 1 "(6) exactly one copy in carol's INBOX"
 
 # ---------------------------------------------- (7) 1,000 messages
 before=$(grep -c ' status=sent ' "$PF_LOG")
