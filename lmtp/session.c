@@ -524,7 +524,7 @@ static int cmd_data(struct session *s, char *arg)
         env.orig_recipient = s->rcpts[i].orcpt;
         env.folder = s->srv->folder;
         if (!ok) {
-            deliver_refused(&env, &st);
+            deliver_refused(&env, NULL, &st);
         } else if (run_delivery(cfg, &env, &s->spool, s->srv->isolate,
                                 s->fd, &out, &st) == 0) {
             reply(s, "250 2.0.0 <%s> delivered to %s", env.recipient,
