@@ -75,15 +75,20 @@ LDA = lda/config.c lda/recipient.c lda/template.c lda/message.c \
       lda/header.c lda/privs.c lda/userdb.c lda/userdb_passwd.c \
       lda/userdb_tcp.c lda/stop.c lda/setup.c lda/trace.c lda/tell.c \
       lda/deliver.c
+# lda-lmtpd: its front end; the delivery core is liblda.a's.
+LMTP = $(sort $(filter-out lmtp/main.c,$(wildcard lmtp/*.c)))
+LMTP_OBJ = $(LMTP:%.c=$(B)/obj/%.o)
 LIB_SRC = $(UTIL) $(STORE) $(EVENT) $(LDA)
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/obj/%.o)
 
 UNIT = config recipient template message header mdname quota lock backend \
        rfc2047 addr event userdb_passwd userdb_tcp
 UNIT_BIN = $(UNIT:%=$(B)/tests/unit/test_%)
-# Unit tests of the daemon's parts.
+# Unit tests of the daemon's parts, and of lda-lmtpd's.
 UNITD = sign endpoint
 UNITD_BIN = $(UNITD:%=$(B)/tests/unit/test_%)
+UNITL = spool
+UNITL_BIN = $(UNITL:%=$(B)/tests/unit/test_%)
 
 EVENT_LIBS = $(shell $(PKG_CONFIG) --libs jansson uuid 2>/dev/null || \
                echo -ljansson -luuid)
@@ -97,7 +102,7 @@ NOTIFYD_LIBS = $(EVENT_LIBS) $(shell $(PKG_CONFIG) --libs libcurl libcrypto \
 .PHONY: all check demo bench install clean deps-build deps-check \
         deps-bench deps-fuzz unit compat-libnfs6 fuzz fuzz-run
 
-all: $(B)/lda $(B)/lda-notifyd
+all: $(B)/lda $(B)/lda-notifyd $(B)/lda-lmtpd
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -112,6 +117,9 @@ $(B)/liblda.a: $(LIB_OBJ)
 $(B)/lda: $(B)/obj/lda/main.o $(SAN_OBJ) $(B)/liblda.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDA_LIBS)
 
+$(B)/lda-lmtpd: $(B)/obj/lmtp/main.o $(LMTP_OBJ) $(SAN_OBJ) $(B)/liblda.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDA_LIBS)
+
 $(B)/lda-notifyd: $(B)/obj/notify/notifyd.o $(NOTIFYD_OBJ) $(SAN_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(NOTIFYD_LIBS)
 
@@ -123,6 +131,12 @@ $(B)/tests/unit/test_%: tests/unit/test_%.c $(SAN_OBJ) $(B)/liblda.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(LDFLAGS) -o $@ $< $(SAN_OBJ) \
 	    $(B)/liblda.a $(CMOCKA_LIBS) $(LDA_LIBS)
+
+$(UNITL_BIN): $(B)/tests/unit/test_%: tests/unit/test_%.c $(SAN_OBJ) \
+    $(LMTP_OBJ) $(B)/liblda.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(LDFLAGS) -o $@ $< $(SAN_OBJ) \
+	    $(LMTP_OBJ) $(B)/liblda.a $(CMOCKA_LIBS) $(LDA_LIBS)
 
 $(UNITD_BIN): $(B)/tests/unit/test_%: tests/unit/test_%.c $(SAN_OBJ) \
     $(NOTIFYD_OBJ)
@@ -147,18 +161,19 @@ compat-libnfs6:
 deps-build deps-check deps-bench deps-fuzz: deps-%:
 	@sh tests/deps.sh $(DEPS_$(shell echo $* | tr a-z A-Z))
 
-unit: $(UNIT_BIN) $(UNITD_BIN)
-	CMOCKA_MESSAGE_OUTPUT=TAP prove -e '' $(UNIT_BIN) $(UNITD_BIN)
+unit: $(UNIT_BIN) $(UNITD_BIN) $(UNITL_BIN)
+	CMOCKA_MESSAGE_OUTPUT=TAP prove -e '' $(UNIT_BIN) $(UNITD_BIN) \
+	    $(UNITL_BIN)
 
 # One prove run: the cmocka programs speak TAP, the scripts are TAP.
 check: deps-check
-	$(MAKE) $(B)/lda $(B)/lda-notifyd $(UNIT_BIN) $(UNITD_BIN) \
-	    build/faultfs.so build/faultnfs.so compat-libnfs6
+	$(MAKE) $(B)/lda $(B)/lda-notifyd $(B)/lda-lmtpd $(UNIT_BIN) \
+	    $(UNITD_BIN) $(UNITL_BIN) build/faultfs.so build/faultnfs.so compat-libnfs6
 	LDA=$(CURDIR)/$(B)/lda NOTIFYD=$(CURDIR)/$(B)/lda-notifyd \
-	FAULTFS=$(CURDIR)/build/faultfs.so \
+	LMTPD=$(CURDIR)/$(B)/lda-lmtpd FAULTFS=$(CURDIR)/build/faultfs.so \
 	FAULTNFS=$(CURDIR)/build/faultnfs.so \
 	CMOCKA_MESSAGE_OUTPUT=TAP prove -e '' $(PROVE_FLAGS) \
-	    $(UNIT_BIN) $(UNITD_BIN) tests/t[0-9]*.sh
+	    $(UNIT_BIN) $(UNITD_BIN) $(UNITL_BIN) tests/t[0-9]*.sh
 
 demo: deps-build
 	$(MAKE) $(B)/lda
@@ -178,12 +193,13 @@ bench: deps-bench
 FUZZ_CC = clang-14
 FUZZ_SECONDS ?= 10
 FUZZ = header message recipient template rfc2047 addr config \
-       userdb_passwd userdb_tcp endpoint secrets quota mdname event
+       userdb_passwd userdb_tcp endpoint secrets quota mdname event lmtp
 FUZZ_BIN = $(FUZZ:%=build/fuzz/fuzz_%)
 FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 $(WARN) \
               -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=undefined -Wno-format-nonliteral
-FUZZ_OBJ = $(LIB_SRC:%.c=build/fuzz/obj/%.o) $(NOTIFYD:%.c=build/fuzz/obj/%.o)
+FUZZ_OBJ = $(LIB_SRC:%.c=build/fuzz/obj/%.o) $(NOTIFYD:%.c=build/fuzz/obj/%.o) \
+           $(LMTP:%.c=build/fuzz/obj/%.o)
 
 build/fuzz/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -206,7 +222,7 @@ fuzz: deps-fuzz
 fuzz-run: fuzz
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ)
 
-install: $(B)/lda $(B)/lda-notifyd
+install: $(B)/lda $(B)/lda-notifyd $(B)/lda-lmtpd
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
 	    $(DESTDIR)$(MANDIR)/man5
 	install -m 755 $(B)/lda $(DESTDIR)$(SBINDIR)/lda
@@ -218,5 +234,6 @@ install: $(B)/lda $(B)/lda-notifyd
 clean:
 	rm -rf build demo/Maildir demo/outbox
 
--include $(LIB_OBJ:.o=.d) $(NOTIFYD_OBJ:.o=.d) $(B)/obj/lda/main.d \
+-include $(LIB_OBJ:.o=.d) $(NOTIFYD_OBJ:.o=.d) $(LMTP_OBJ:.o=.d) \
+    $(B)/obj/lda/main.d $(B)/obj/lmtp/main.d \
     $(B)/obj/notify/notifyd.d $(FUZZ_OBJ:.o=.d)

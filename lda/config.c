@@ -23,6 +23,8 @@ static int set_percents(void *base, const struct conf_key *k, const char *v,
                         const char *where, struct status *st);
 static int set_full(void *base, const struct conf_key *k, const char *v,
                     const char *where, struct status *st);
+static int set_mode(void *base, const struct conf_key *k, const char *v,
+                    const char *where, struct status *st);
 
 static const struct conf_key general_keys[] = {
     {"maildir", STR(maildir), "~/Maildir/", NULL},
@@ -46,6 +48,22 @@ static const struct conf_key general_keys[] = {
     {NULL, CONF_STR, 0, 0, NULL, NULL},
 };
 
+#define LSTR(f) CONF_STR, CONF_FIELD(struct lmtp_settings, f)
+#define LNUM(t, f) t, offsetof(struct lmtp_settings, f), 0
+
+static const struct conf_key lmtp_keys[] = {
+    {"lmtp_listen", LSTR(listen), "unix:/var/spool/postfix/private/lda-lmtp",
+     NULL},
+    {"lmtp_socket_mode", LNUM(CONF_FUNC, socket_mode), "0666", set_mode},
+    {"lmtp_user", LSTR(user), "", NULL},
+    {"lmtp_max_connections", LNUM(CONF_COUNT, max_connections), "100", NULL},
+    {"lmtp_max_recipients", LNUM(CONF_COUNT, max_recipients), "1000", NULL},
+    {"lmtp_command_timeout", LNUM(CONF_TIME, command_timeout), "5m", NULL},
+    {"lmtp_data_timeout", LNUM(CONF_TIME, data_timeout), "10m", NULL},
+    {"lmtp_spool_dir", LSTR(spool_dir), "/var/tmp", NULL},
+    {NULL, CONF_STR, 0, 0, NULL, NULL},
+};
+
 /* The key tables that make lda.conf, each at its place in struct config. */
 static const struct {
     const struct conf_key *keys;
@@ -54,6 +72,7 @@ static const struct {
     {general_keys, 0},
     {userdb_tcp_keys, 0},
     {nfs_keys, offsetof(struct config, nfs)},
+    {lmtp_keys, offsetof(struct config, lmtp)},
 };
 
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
@@ -103,6 +122,20 @@ static int set_full(void *base, const struct conf_key *k, const char *v,
         *field = 1;
     else
         return bad_value(k, v, where, st);
+    return 0;
+}
+
+/* set_mode - a file mode in octal, "0660" */
+static int set_mode(void *base, const struct conf_key *k, const char *v,
+                    const char *where, struct status *st)
+{
+    uint64_t *field = (uint64_t *)((char *)base + k->off);
+    char *end;
+    unsigned long m = strtoul(v, &end, 8);
+
+    if (*v == '\0' || *end != '\0' || m > 07777)
+        return bad_value(k, v, where, st);
+    *field = m;
     return 0;
 }
 
@@ -158,4 +191,23 @@ int config_load(struct config *cfg, const char *path, int must_exist,
                 struct status *st)
 {
     return conf_read(path, must_exist, load_line, cfg, st);
+}
+
+/*
+ * config_read - the built-in values, then path (the default file may
+ * be missing), then the n "-o key=value" overrides
+ */
+int config_read(struct config *cfg, const char *path,
+                const char *const *overrides, int n, struct status *st)
+{
+    int i;
+
+    config_defaults(cfg);
+    if (config_load(cfg, path ? path : CONFIG_DEFAULT_FILE, path != NULL,
+                    st) < 0)
+        return -1;
+    for (i = 0; i < n; i++)
+        if (config_override(cfg, overrides[i], st) < 0)
+            return -1;
+    return 0;
 }

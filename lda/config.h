@@ -11,6 +11,21 @@
 #define CONFIG_DEFAULT_FILE "/etc/lda/lda.conf"
 #define CONFIG_MAX_WARNINGS 8
 
+/*
+ * lda-lmtpd's settings.  lda reads them and does nothing with them, so
+ * one lda.conf serves both programs.
+ */
+struct lmtp_settings {
+    char listen[1024];          /* "unix:/path, inet:127.0.0.1:24" */
+    uint64_t socket_mode;       /* of the unix sockets it creates */
+    char user[64];              /* root: become this user after binding */
+    uint64_t max_connections;
+    uint64_t max_recipients;
+    uint64_t command_timeout;
+    uint64_t data_timeout;
+    char spool_dir[1024];       /* messages too large to keep in memory */
+};
+
 struct config {
     char maildir[1024];
     char storage_root[1024];
@@ -33,6 +48,7 @@ struct config {
     char outbox[1024];
     char userdb[1024];
     uint64_t userdb_timeout;    /* userdb_tcp.c's key */
+    struct lmtp_settings lmtp;
 };
 
 void config_defaults(struct config *cfg);
@@ -41,5 +57,7 @@ int config_set(struct config *cfg, const char *key, const char *value,
 int config_override(struct config *cfg, const char *kv, struct status *st);
 int config_load(struct config *cfg, const char *path, int must_exist,
                 struct status *st);
+int config_read(struct config *cfg, const char *path,
+                const char *const *overrides, int n, struct status *st);
 
 #endif

@@ -210,8 +210,9 @@ int deliver(const struct config *cfg, const struct envelope *env,
 }
 
 /*
- * deliver_refused - log a delivery that could not start (the settings
- * would not read) as deliver() logs a failure
+ * deliver_refused - log a delivery that never ran its course (the
+ * settings would not read, its process died) as deliver() logs a
+ * failure
  */
 void deliver_refused(const struct envelope *env, const struct status *st)
 {
@@ -221,6 +222,11 @@ void deliver_refused(const struct envelope *env, const struct status *st)
         return;                 /* the front end's reply still says it */
     c->env = env;
     gettimeofday(&c->start, NULL);
+    if (env->recipient) {
+        snprintf(c->rcpt.address, sizeof(c->rcpt.address), "%s",
+                 env->recipient);
+        message_sanitize(c->rcpt.address);
+    }
     failed(c, st);
     free(c);
 }

@@ -119,23 +119,6 @@ static void drain(void)
         ;
 }
 
-/* settings - lda.conf (or -c) and the -o overrides */
-static int settings(const struct options *o, struct config *cfg,
-                    struct status *st)
-{
-    int i;
-
-    config_defaults(cfg);
-    log_verbose("config '%s'", o->config ? o->config : CONFIG_DEFAULT_FILE);
-    if (config_load(cfg, o->config ? o->config : CONFIG_DEFAULT_FILE,
-                    o->config != NULL, st) < 0)
-        return -1;
-    for (i = 0; i < o->noverrides; i++)
-        if (config_override(cfg, o->overrides[i], st) < 0)
-            return -1;
-    return 0;
-}
-
 /* run - deliver standard input as o and env say; the exit code */
 static int run(const struct options *o, const struct envelope *env,
                struct stdin_source *in)
@@ -147,7 +130,8 @@ static int run(const struct options *o, const struct envelope *env,
 
     stop_catch();
     log_open("lda", o->verbose, !isatty(2));
-    if (settings(o, &cfg, &st) < 0) {
+    log_verbose("config '%s'", o->config ? o->config : CONFIG_DEFAULT_FILE);
+    if (config_read(&cfg, o->config, o->overrides, o->noverrides, &st) < 0) {
         message_sanitize(st.text);
         deliver_refused(env, &st);
     } else {
