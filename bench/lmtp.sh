@@ -523,6 +523,8 @@ if [ "$ALONE" = 1 ]; then
     : > "$S/alone.tsv"
     lmtpd_up "$S/alone.conf" "$S/alone/lmtp.sock" "$S/alone/pid" alone
     echo "lda-lmtpd alone: $LMTP_N messages of 4 KB to $USERS users per level over a unix socket (bench/lmtpload.c, one process per connection, MAIL+RCPT+DATA pipelined), lmtp_user = $RUN_USER, quota 10G; CPU of the server's processes from $CPU_HOW"
+    # Each level is followed by lda's delivery core in a loop making the
+    # same deliveries, so that both see the same machine.
     for conns in $LMTP_CONNS; do
         alone_fresh
         load "$conns" "$WARM" -i "$MSG" > /dev/null || fail "lmtpload warm-up at $conns"
@@ -534,18 +536,18 @@ if [ "$ALONE" = 1 ]; then
         [ "$got" = $((LMTP_N + WARM)) ] ||
             fail "$got messages delivered at $conns connections, want $((LMTP_N + WARM))"
         read -r _ ms <<< "$out"
-        printf '%s\t%s\t%s\n' "$conns" "$ms" "$(awk -v a="$c0" -v b="$c1" 'BEGIN{print b - a}')" >> "$S/alone.tsv"
         echo " $(awk -v n="$LMTP_N" -v ms="$ms" 'BEGIN{printf "%.0f", n * 1000 / ms}')/s" >&2
+        alone_fresh
+        printf 'bench-lmtp: in-process ...' >&2
+        inproc=$(cd "$S/alone" && setpriv --reuid="$UID_" --regid="$GID_" --clear-groups -- \
+            "$S/bin/inproc" -c "$S/inproc.conf" -i "$MSG" -r 'user%02d@lmtpd.example' \
+            -u "$USERS" -n "$LMTP_N" -w "$WARM") || fail "inproc"
+        [ "$(alone_count)" = $((LMTP_N + WARM)) ] || fail "inproc: messages missing"
+        read -r _ ip_wall ip_cpu <<< "$inproc"
+        echo " $ip_cpu ms CPU" >&2
+        printf '%s\t%s\t%s\t%s\t%s\n' "$conns" "$ms" \
+            "$(awk -v a="$c0" -v b="$c1" 'BEGIN{print b - a}')" "$ip_wall" "$ip_cpu" >> "$S/alone.tsv"
     done
-    # lda's delivery core in a loop, the same deliveries
-    alone_fresh
-    printf 'bench-lmtp: in-process ...' >&2
-    inproc=$(cd "$S/alone" && setpriv --reuid="$UID_" --regid="$GID_" --clear-groups -- \
-        "$S/bin/inproc" -c "$S/inproc.conf" -i "$MSG" -r 'user%02d@lmtpd.example' \
-        -u "$USERS" -n "$LMTP_N" -w "$WARM") || fail "inproc"
-    [ "$(alone_count)" = $((LMTP_N + WARM)) ] || fail "inproc: messages missing"
-    read -r _ ip_wall ip_cpu <<< "$inproc"
-    echo " $ip_cpu ms CPU" >&2
 
     # memory: 32 connections at once, one message each, held open
     : > "$S/mem.tsv"
@@ -576,23 +578,25 @@ if [ "$ALONE" = 1 ]; then
     rm -rf "$S/alone/mail"
 
     echo
-    echo "lda-lmtpd alone: deliveries per second, the server's CPU per delivery (ms; all its processes), and that / lda's delivery core in one process ($ip_cpu ms CPU, $ip_wall ms wall per delivery):"
-    printf '%-12s %12s %10s %22s\n' connections deliveries/s "CPU ms" "CPU / in-process"
+    echo "lda-lmtpd alone: deliveries per second, the server's CPU per delivery (ms; all its processes), lda's delivery core in one process right after (CPU and wall ms per delivery), and the ratio of CPU:"
+    printf '%-12s %12s %10s %14s %15s %16s\n' connections deliveries/s "CPU ms" "in-process CPU" "in-process wall" "CPU / in-process"
     {
-        echo
-        echo "| connections | deliveries/s | server CPU ms per delivery | / in-process ($ip_cpu ms) |"
-        echo "|---:|---:|---:|---:|"
+        [ -s "$MD" ] && echo
+        echo "| connections | deliveries/s | server CPU ms per delivery | in-process CPU ms (wall ms) | server / in-process CPU |"
+        echo "|---:|---:|---:|---:|---:|"
     } >> "$MD"
-    while IFS="$(printf '\t')" read -r conns ms cpu; do
+    while IFS="$(printf '\t')" read -r conns ms cpu ip_wall ip_cpu; do
         rate=$(awk -v n="$LMTP_N" -v ms="$ms" 'BEGIN{printf "%.0f", n * 1000 / ms}')
         per=$(awk -v c="$cpu" -v n="$LMTP_N" 'BEGIN{printf "%.3f", c * 1000 / n}')
+        ip_cpu=$(awk -v x="$ip_cpu" 'BEGIN{printf "%.3f", x}')
+        ip_wall=$(awk -v x="$ip_wall" 'BEGIN{printf "%.3f", x}')
         r=$(ratio "$per" "$ip_cpu")
         v=$(verdict "$r" le 2)
-        printf '%-12s %12s %10s %22s\n' "$conns" "$rate" "$per" "$r $v"
-        printf '| %s | %s | %s | %s %s |\n' "$conns" "$rate" "$per" "$r" "$v" >> "$MD"
+        printf '%-12s %12s %10s %14s %15s %16s\n' "$conns" "$rate" "$per" "$ip_cpu" "$ip_wall" "$r $v"
+        printf '| %s | %s | %s | %s (%s) | %s %s |\n' "$conns" "$rate" "$per" "$ip_cpu" "$ip_wall" "$r" "$v" >> "$MD"
     done < "$S/alone.tsv"
-    printf '%-12s %12s %10s %22s\n' target "" "" "<= 2.00"
-    echo "| target | | | <= 2.00 |" >> "$MD"
+    printf '%-12s %12s %10s %14s %15s %16s\n' target "" "" "" "" "<= 2.00"
+    echo "| target | | | | <= 2.00 |" >> "$MD"
     echo
     echo "Peak RSS (VmHWM, KiB) with $MEM_CONNS connections each sending one message at once:"
     printf '%-9s %10s %18s %20s %16s\n' message listener "max per connection" "connection processes" "sum of all"
