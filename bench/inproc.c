@@ -3,11 +3,11 @@
  * process: what a delivery costs without a process start, the floor
  * an LMTP server delivering in-process is measured against.
  *
- * usage: inproc -c CONFIG -i MESSAGE -r RCPT_FORMAT [-u USERS]
+ * usage: inproc -c CONFIG -i MESSAGE -r RCPT [-u USERS]
  *               [-n COUNT] [-w WARMUP] [-f SENDER]
  *
- * RCPT_FORMAT is a printf format with one %d (e.g.
- * "user%02d@lmtpd.example"), filled with 1..USERS (default 50) in turn.
+ * RCPT is LOCAL@DOMAIN (e.g. user@lmtpd.example): the recipients are
+ * LOCALnn@DOMAIN, nn = 01..USERS (default 50), in turn.
  * MESSAGE is read into memory once and handed to deliver() from there,
  * LF line ends, as the LMTP server hands over its spooled copy.  WARMUP
  * (default 50) deliveries run first and are not counted; then COUNT
@@ -52,6 +52,15 @@ static long mem_read(struct source *src, char *buf, size_t cap,
     return (long)n;
 }
 
+/* rcpt_of - LOCALnn@DOMAIN from "LOCAL@DOMAIN" and n */
+static void rcpt_of(char *buf, size_t cap, const char *base, int n)
+{
+    const char *at = strrchr(base, '@');
+    int local = at ? (int)(at - base) : (int)strlen(base);
+
+    snprintf(buf, cap, "%.*s%02d%s", local, base, n, at ? at : "");
+}
+
 static double now_ms(void)
 {
     struct timespec ts;
@@ -71,13 +80,13 @@ static double cpu_ms(void)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: inproc -c CONFIG -i MESSAGE -r RCPT_FORMAT "
+    fprintf(stderr, "usage: inproc -c CONFIG -i MESSAGE -r RCPT "
             "[-u USERS] [-n COUNT] [-w WARMUP] [-f SENDER]\n");
     exit(2);
 }
 
-/* run - n deliveries, the recipients taking turns from *turn */
-static void run(const struct config *cfg, const char *fmt, int users,
+/* run - n deliveries, the recipients of base taking turns from *turn */
+static void run(const struct config *cfg, const char *base, int users,
                 const char *sender, const char *data, size_t len, long n,
                 long *turn)
 {
@@ -90,7 +99,7 @@ static void run(const struct config *cfg, const char *fmt, int users,
         struct delivered out;
         struct status st;
 
-        snprintf(rcpt, sizeof(rcpt), fmt, (int)(*turn % users) + 1);
+        rcpt_of(rcpt, sizeof(rcpt), base, (int)(*turn % users) + 1);
         (*turn)++;
         memset(&env, 0, sizeof(env));
         env.sender = sender;
@@ -105,7 +114,7 @@ static void run(const struct config *cfg, const char *fmt, int users,
 int main(int argc, char **argv)
 {
     static struct config cfg;
-    const char *conf = NULL, *msg = NULL, *fmt = NULL;
+    const char *conf = NULL, *msg = NULL, *base = NULL;
     const char *sender = "sender@example.org";
     long n = 2000, warm = 50, turn = 0;
     int users = 50, fd, opt;
@@ -120,7 +129,7 @@ int main(int argc, char **argv)
         switch (opt) {
         case 'c': conf = optarg; break;
         case 'i': msg = optarg; break;
-        case 'r': fmt = optarg; break;
+        case 'r': base = optarg; break;
         case 'u': users = atoi(optarg); break;
         case 'n': n = atol(optarg); break;
         case 'w': warm = atol(optarg); break;
@@ -128,7 +137,7 @@ int main(int argc, char **argv)
         default: usage();
         }
     }
-    if (!conf || !msg || !fmt || users < 1 || n < 1 || warm < 0)
+    if (!conf || !msg || !base || users < 1 || n < 1 || warm < 0)
         usage();
     if ((fd = open(msg, O_RDONLY)) < 0 || fstat(fd, &sb) < 0) {
         fprintf(stderr, "inproc: %s: %s\n", msg, strerror(errno));
@@ -147,10 +156,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "inproc: %s: %s %s\n", conf, st.code, st.text);
         return 2;
     }
-    run(&cfg, fmt, users, sender, data, len, warm, &turn);
+    run(&cfg, base, users, sender, data, len, warm, &turn);
     w0 = now_ms();
     c0 = cpu_ms();
-    run(&cfg, fmt, users, sender, data, len, n, &turn);
+    run(&cfg, base, users, sender, data, len, n, &turn);
     c1 = cpu_ms();
     w1 = now_ms();
     printf("%ld %.4f %.4f\n", n, (w1 - w0) / n, (c1 - c0) / n);

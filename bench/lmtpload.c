@@ -2,13 +2,13 @@
  * bench/lmtpload.c - an LMTP load client: COUNT messages over CONNS
  * connections at once, one process per connection
  *
- * usage: lmtpload -a ADDRESS -r RCPT_FORMAT [-u USERS] [-c CONNS]
+ * usage: lmtpload -a ADDRESS -r RCPT [-u USERS] [-c CONNS]
  *                 [-n COUNT] (-i MESSAGE | -s SIZE) [-f SENDER]
  *                 [-H HOLDFILE]
  *
- * ADDRESS is unix:/path, /path or 127.0.0.1:PORT.  RCPT_FORMAT is a
- * printf format with one %d, filled with 1..USERS (default 50): message
- * i (0-based) goes to recipient i % USERS + 1, and connection k of CONNS
+ * ADDRESS is unix:/path, /path or 127.0.0.1:PORT.  RCPT is LOCAL@DOMAIN;
+ * the recipients are LOCALnn@DOMAIN, nn = 01..USERS (default 50): message
+ * i (0-based) goes to number i % USERS + 1, and connection k of CONNS
  * sends messages k, k + CONNS, ...  Each connection says LHLO once, then
  * for each message sends MAIL, RCPT and DATA in one write (PIPELINING),
  * expects 250, 250, 354, sends the message (CRLF line ends, dot-stuffed)
@@ -46,7 +46,7 @@
 #define LINE 76                 /* body line length, without the line end */
 #define PIECE_LINES 840         /* lines per 64 KiB piece (CRLF) */
 
-static const char *addr, *rcpt_fmt, *sender = "sender@example.org";
+static const char *addr, *rcpt_addr, *sender = "sender@example.org";
 static int users = 50;
 static char *msg;               /* -i: the whole message, CRLF, stuffed */
 static size_t msg_len;
@@ -58,6 +58,15 @@ struct conn {
     size_t have, off;
     int id;
 };
+
+/* rcpt_of - LOCALnn@DOMAIN from "LOCAL@DOMAIN" and n */
+static void rcpt_of(char *buf, size_t cap, const char *base, int n)
+{
+    const char *at = strrchr(base, '@');
+    int local = at ? (int)(at - base) : (int)strlen(base);
+
+    snprintf(buf, cap, "%.*s%02d%s", local, base, n, at ? at : "");
+}
 
 static double now_ms(void)
 {
@@ -257,7 +266,7 @@ static void session(int id, int conns, long count, int done_fd, int hold_fd)
     put(&c, "LHLO bench.example\r\n", 20);
     reply(&c, "250", "LHLO");
     for (i = id; i < count; i += conns) {
-        snprintf(rcpt, sizeof(rcpt), rcpt_fmt, (int)(i % users) + 1);
+        rcpt_of(rcpt, sizeof(rcpt), rcpt_addr, (int)(i % users) + 1);
         n = snprintf(cmd, sizeof(cmd), "MAIL FROM:<%s>\r\nRCPT TO:<%s>\r\n"
                      "DATA\r\n", sender, rcpt);
         put(&c, cmd, (size_t)n);
@@ -288,7 +297,7 @@ static void session(int id, int conns, long count, int done_fd, int hold_fd)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: lmtpload -a ADDRESS -r RCPT_FORMAT [-u USERS] "
+    fprintf(stderr, "usage: lmtpload -a ADDRESS -r RCPT [-u USERS] "
             "[-c CONNS] [-n COUNT] (-i MESSAGE | -s SIZE) [-f SENDER] "
             "[-H HOLDFILE]\n");
     exit(2);
@@ -306,7 +315,7 @@ int main(int argc, char **argv)
     while ((opt = getopt(argc, argv, "a:r:u:c:n:i:s:f:H:")) != -1) {
         switch (opt) {
         case 'a': addr = optarg; break;
-        case 'r': rcpt_fmt = optarg; break;
+        case 'r': rcpt_addr = optarg; break;
         case 'u': users = atoi(optarg); break;
         case 'c': conns = atoi(optarg); break;
         case 'n': count = atol(optarg); break;
@@ -317,7 +326,7 @@ int main(int argc, char **argv)
         default: usage();
         }
     }
-    if (!addr || !rcpt_fmt || users < 1 || conns < 1 || count < 1 ||
+    if (!addr || !rcpt_addr || users < 1 || conns < 1 || count < 1 ||
         (!file) == (big <= 0))
         usage();
     if (file)
