@@ -227,7 +227,9 @@ install: $(B)/lda $(B)/lda-notifyd $(B)/lda-lmtpd
 	    $(DESTDIR)$(MANDIR)/man5
 	install -m 755 $(B)/lda $(DESTDIR)$(SBINDIR)/lda
 	install -m 755 $(B)/lda-notifyd $(DESTDIR)$(SBINDIR)/lda-notifyd
+	install -m 755 $(B)/lda-lmtpd $(DESTDIR)$(SBINDIR)/lda-lmtpd
 	install -m 644 man/lda-notifyd.8 $(DESTDIR)$(MANDIR)/man8/lda-notifyd.8
+	install -m 644 man/lda-lmtpd.8 $(DESTDIR)$(MANDIR)/man8/lda-lmtpd.8
 	install -m 644 man/lda.8 $(DESTDIR)$(MANDIR)/man8/lda.8
 	install -m 644 man/lda.conf.5 $(DESTDIR)$(MANDIR)/man5/lda.conf.5
 
