@@ -52,7 +52,7 @@ DEPS_CHECK = $(DEPS_BUILD) perl libcmocka-dev python3 postfix swaks \
              dovecot-core dovecot-imapd nfs-ganesha nfs-ganesha-vfs \
              libnfs-utils python3-jsonschema
 DEPS_BENCH = $(DEPS_BUILD) python3 strace maildrop dovecot-core \
-             nfs-ganesha nfs-ganesha-vfs
+             nfs-ganesha nfs-ganesha-vfs postfix dovecot-lmtpd
 DEPS_FUZZ = $(DEPS_BUILD) clang-14 libclang-rt-14-dev
 
 UTIL = util/status.c util/io.c util/file.c util/log.c util/clock.c \
