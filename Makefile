@@ -181,7 +181,7 @@ demo: deps-build
 
 # Always the optimised build, never the sanitizer one.
 bench: deps-bench
-	$(MAKE) SANITIZE= build/lda build/lda-notifyd
+	$(MAKE) SANITIZE= build/lda build/lda-notifyd build/lda-lmtpd build/liblda.a
 	@CC='$(CC)' CFLAGS='$(CFLAGS)' bash bench/run.sh build/lda
 
 # Fuzzing: one libFuzzer harness per parser (tests/fuzz/), built with
