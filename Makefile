@@ -52,7 +52,7 @@ DEPS_CHECK = $(DEPS_BUILD) perl libcmocka-dev python3 postfix swaks \
              dovecot-core dovecot-imapd nfs-ganesha nfs-ganesha-vfs \
              libnfs-utils python3-jsonschema
 DEPS_BENCH = $(DEPS_BUILD) python3 strace maildrop dovecot-core \
-             nfs-ganesha nfs-ganesha-vfs
+             nfs-ganesha nfs-ganesha-vfs postfix dovecot-lmtpd
 DEPS_FUZZ = $(DEPS_BUILD) clang-14 libclang-rt-14-dev
 
 UTIL = util/status.c util/io.c util/file.c util/log.c util/clock.c \
@@ -84,9 +84,11 @@ LIB_OBJ = $(LIB_SRC:%.c=$(B)/obj/%.o)
 UNIT = config recipient template message header mdname quota lock backend \
        rfc2047 addr event userdb_passwd userdb_tcp
 UNIT_BIN = $(UNIT:%=$(B)/tests/unit/test_%)
-# Unit tests of the daemon's parts.
+# Unit tests of the daemon's parts, and of lda-lmtpd's.
 UNITD = sign endpoint
 UNITD_BIN = $(UNITD:%=$(B)/tests/unit/test_%)
+UNITL = spool
+UNITL_BIN = $(UNITL:%=$(B)/tests/unit/test_%)
 
 EVENT_LIBS = $(shell $(PKG_CONFIG) --libs jansson uuid 2>/dev/null || \
                echo -ljansson -luuid)
@@ -130,6 +132,12 @@ $(B)/tests/unit/test_%: tests/unit/test_%.c $(SAN_OBJ) $(B)/liblda.a
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(LDFLAGS) -o $@ $< $(SAN_OBJ) \
 	    $(B)/liblda.a $(CMOCKA_LIBS) $(LDA_LIBS)
 
+$(UNITL_BIN): $(B)/tests/unit/test_%: tests/unit/test_%.c $(SAN_OBJ) \
+    $(LMTP_OBJ) $(B)/liblda.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(LDFLAGS) -o $@ $< $(SAN_OBJ) \
+	    $(LMTP_OBJ) $(B)/liblda.a $(CMOCKA_LIBS) $(LDA_LIBS)
+
 $(UNITD_BIN): $(B)/tests/unit/test_%: tests/unit/test_%.c $(SAN_OBJ) \
     $(NOTIFYD_OBJ)
 	@mkdir -p $(@D)
@@ -153,18 +161,19 @@ compat-libnfs6:
 deps-build deps-check deps-bench deps-fuzz: deps-%:
 	@sh tests/deps.sh $(DEPS_$(shell echo $* | tr a-z A-Z))
 
-unit: $(UNIT_BIN) $(UNITD_BIN)
-	CMOCKA_MESSAGE_OUTPUT=TAP prove -e '' $(UNIT_BIN) $(UNITD_BIN)
+unit: $(UNIT_BIN) $(UNITD_BIN) $(UNITL_BIN)
+	CMOCKA_MESSAGE_OUTPUT=TAP prove -e '' $(UNIT_BIN) $(UNITD_BIN) \
+	    $(UNITL_BIN)
 
 # One prove run: the cmocka programs speak TAP, the scripts are TAP.
 check: deps-check
 	$(MAKE) $(B)/lda $(B)/lda-notifyd $(B)/lda-lmtpd $(UNIT_BIN) \
-	    $(UNITD_BIN) build/faultfs.so build/faultnfs.so compat-libnfs6
+	    $(UNITD_BIN) $(UNITL_BIN) build/faultfs.so build/faultnfs.so compat-libnfs6
 	LDA=$(CURDIR)/$(B)/lda NOTIFYD=$(CURDIR)/$(B)/lda-notifyd \
 	LMTPD=$(CURDIR)/$(B)/lda-lmtpd FAULTFS=$(CURDIR)/build/faultfs.so \
 	FAULTNFS=$(CURDIR)/build/faultnfs.so \
 	CMOCKA_MESSAGE_OUTPUT=TAP prove -e '' $(PROVE_FLAGS) \
-	    $(UNIT_BIN) $(UNITD_BIN) tests/t[0-9]*.sh
+	    $(UNIT_BIN) $(UNITD_BIN) $(UNITL_BIN) tests/t[0-9]*.sh
 
 demo: deps-build
 	$(MAKE) $(B)/lda
@@ -172,7 +181,7 @@ demo: deps-build
 
 # Always the optimised build, never the sanitizer one.
 bench: deps-bench
-	$(MAKE) SANITIZE= build/lda build/lda-notifyd
+	$(MAKE) SANITIZE= build/lda build/lda-notifyd build/lda-lmtpd build/liblda.a
 	@CC='$(CC)' CFLAGS='$(CFLAGS)' bash bench/run.sh build/lda
 
 # Fuzzing: one libFuzzer harness per parser (tests/fuzz/), built with
@@ -184,12 +193,13 @@ bench: deps-bench
 FUZZ_CC = clang-14
 FUZZ_SECONDS ?= 10
 FUZZ = header message recipient template rfc2047 addr config \
-       userdb_passwd userdb_tcp endpoint secrets quota mdname event
+       userdb_passwd userdb_tcp endpoint secrets quota mdname event lmtp
 FUZZ_BIN = $(FUZZ:%=build/fuzz/fuzz_%)
 FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 $(WARN) \
               -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=undefined -Wno-format-nonliteral
-FUZZ_OBJ = $(LIB_SRC:%.c=build/fuzz/obj/%.o) $(NOTIFYD:%.c=build/fuzz/obj/%.o)
+FUZZ_OBJ = $(LIB_SRC:%.c=build/fuzz/obj/%.o) $(NOTIFYD:%.c=build/fuzz/obj/%.o) \
+           $(LMTP:%.c=build/fuzz/obj/%.o)
 
 build/fuzz/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -217,7 +227,9 @@ install: $(B)/lda $(B)/lda-notifyd $(B)/lda-lmtpd
 	    $(DESTDIR)$(MANDIR)/man5
 	install -m 755 $(B)/lda $(DESTDIR)$(SBINDIR)/lda
 	install -m 755 $(B)/lda-notifyd $(DESTDIR)$(SBINDIR)/lda-notifyd
+	install -m 755 $(B)/lda-lmtpd $(DESTDIR)$(SBINDIR)/lda-lmtpd
 	install -m 644 man/lda-notifyd.8 $(DESTDIR)$(MANDIR)/man8/lda-notifyd.8
+	install -m 644 man/lda-lmtpd.8 $(DESTDIR)$(MANDIR)/man8/lda-lmtpd.8
 	install -m 644 man/lda.8 $(DESTDIR)$(MANDIR)/man8/lda.8
 	install -m 644 man/lda.conf.5 $(DESTDIR)$(MANDIR)/man5/lda.conf.5
 

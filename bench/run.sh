@@ -39,6 +39,11 @@
 # Then (BENCH_USERDB=0 skips it) bench/userdb.sh: lda with userdb =
 # static against a lookup in a passwd-file of 100,000 users.
 #
+# Last (BENCH_LMTP=0 skips it), as root, bench/lmtp.sh: lda-lmtpd behind a
+# private Postfix against virtual(8), Dovecot LMTP and pipe(8) -> lda, and
+# lda-lmtpd alone against lda's delivery core in one process.  Its
+# Markdown is appended to BENCH_MD like the events part's.
+#
 # Timing and RSS come from bench/runner.c (fork, execve, wait4), not from
 # a shell.  As root the agents run as the system user BENCH_USER (default
 # ldabench, created with useradd -r when missing); otherwise as the caller.
@@ -684,5 +689,16 @@ fi
 if [ "${BENCH_USERDB:-1}" != 0 ]; then
     echo
     bash "$BENCH_DIR/userdb.sh" "$LDA_BIN" || exit $?
+fi
+
+# --- LMTP: bench/lmtp.sh, lda-lmtpd behind Postfix and alone ----------------------
+if [ "${BENCH_LMTP:-1}" != 0 ]; then
+    echo
+    rc=0
+    BENCH_MD=$S/lmtp.md bash "$BENCH_DIR/lmtp.sh" "$LDA_BIN" || rc=$?
+    if [ -n "${BENCH_MD:-}" ] && [ -s "$S/lmtp.md" ]; then
+        { echo; cat "$S/lmtp.md"; } >> "$BENCH_MD"
+    fi
+    [ "$rc" = 0 ] || exit "$rc"
 fi
 exit 0

@@ -212,21 +212,27 @@ int deliver(const struct config *cfg, const struct envelope *env,
 /*
  * deliver_refused - log a delivery that never ran its course (the
  * settings would not read, its process died) as deliver() logs a
- * failure
+ * failure; start is when it began (NULL: now)
  */
-void deliver_refused(const struct envelope *env, const struct status *st)
+void deliver_refused(const struct envelope *env,
+                     const struct timeval *start, const struct status *st)
 {
     struct delivery *c = calloc(1, sizeof(*c));
 
     if (c == NULL)
         return;                 /* the front end's reply still says it */
     c->env = env;
-    gettimeofday(&c->start, NULL);
+    if (start)
+        c->start = *start;
+    else
+        gettimeofday(&c->start, NULL);
     if (env->recipient) {
         snprintf(c->rcpt.address, sizeof(c->rcpt.address), "%s",
                  env->recipient);
         message_sanitize(c->rcpt.address);
     }
+    if (env->sender)
+        setup_sender(c, env->sender);
     failed(c, st);
     free(c);
 }

@@ -11,6 +11,7 @@
 #define LDA_DELIVER_H
 
 #include <stddef.h>
+#include <sys/time.h>
 
 #include "../store/maildir.h"
 #include "../util/status.h"
@@ -47,6 +48,7 @@ struct delivered {
 
 int deliver(const struct config *cfg, const struct envelope *env,
             struct source *src, struct delivered *out, struct status *st);
-void deliver_refused(const struct envelope *env, const struct status *st);
+void deliver_refused(const struct envelope *env,
+                     const struct timeval *start, const struct status *st);
 
 #endif

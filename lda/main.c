@@ -133,7 +133,7 @@ static int run(const struct options *o, const struct envelope *env,
     log_verbose("config '%s'", o->config ? o->config : CONFIG_DEFAULT_FILE);
     if (config_read(&cfg, o->config, o->overrides, o->noverrides, &st) < 0) {
         message_sanitize(st.text);
-        deliver_refused(env, &st);
+        deliver_refused(env, NULL, &st);
     } else {
         /* Give up with 75 well before Postfix would bounce. */
         stop_arm((unsigned)cfg.delivery_timeout);

@@ -60,8 +60,10 @@ static int collect(int fd, struct outcome *o, long ms)
 
         if (left <= 0)
             return -1;
-        if (poll(&p, 1, (int)left) < 0 && errno != EINTR)
+        if ((n = poll(&p, 1, (int)left)) < 0 && errno != EINTR)
             return -1;
+        if (n <= 0)
+            continue;           /* time is up, or EINTR: look again */
         n = read(fd, (char *)o + got, sizeof(*o) - got);
         if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
             return -1;
@@ -77,9 +79,11 @@ static int isolated(const struct config *cfg, const struct envelope *env,
                     struct status *st)
 {
     struct outcome o;
+    struct timeval start;
     int p[2], ws, got;
     pid_t pid;
 
+    gettimeofday(&start, NULL);
     if (pipe(p) < 0)
         return status_errno(st, errno, "pipe");
     if ((pid = fork()) < 0) {
@@ -104,7 +108,7 @@ static int isolated(const struct config *cfg, const struct envelope *env,
                        WTERMSIG(ws));
         else
             status_set(st, "4.3.0", "delivery timed out");
-        deliver_refused(env, st);
+        deliver_refused(env, &start, st);
         return -1;
     }
     *out = o.out;

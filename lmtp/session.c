@@ -56,8 +56,8 @@ struct session {
 };
 
 /* Why waiting for input ended. */
-enum { IN_DATA = 1, IN_EOF = 0, IN_ERROR = -1, IN_TIMEOUT = -2,
-       IN_STOP = -3 };
+enum { IN_DATA = 1, IN_ERROR = -1, IN_TIMEOUT = -2, IN_STOP = -3,
+       IN_EOF = -4 };
 
 /* flush - send the replies held; -1 when the client is gone */
 static int flush(struct session *s)
@@ -228,8 +228,8 @@ static void reset(struct session *s)
 }
 
 /*
- * path - the address of "<addr>" at *p (a source route dropped; a bare
- * address is taken too), *p moved past it; -1 on bad syntax
+ * path - the address of "<addr>" at *p (a source route dropped), *p
+ * moved past it; -1 on bad syntax, -2 when longer than cap allows
  */
 static int path(char **p, char *addr, size_t cap)
 {
@@ -238,23 +238,17 @@ static int path(char **p, char *addr, size_t cap)
 
     while (*s == ' ')
         s++;
-    if (*s == '<') {
-        if ((e = strchr(s, '>')) == NULL)
-            return -1;
-        s++;
-    } else {
-        e = s + strcspn(s, " ");
-        if (e == s)
-            return -1;
-    }
+    if (*s != '<' || (e = strchr(s, '>')) == NULL)
+        return -1;
+    s++;
     if (*s == '@' && (colon = memchr(s, ':', (size_t)(e - s))) != NULL)
         s = colon + 1;
     len = (size_t)(e - s);
     if (len >= cap)
-        return -1;
+        return -2;
     memcpy(addr, s, len);
     addr[len] = '\0';
-    *p = *e == '>' ? e + 1 : e;
+    *p = e + 1;
     return 0;
 }
 
@@ -308,6 +302,7 @@ static int controls(const char *s)
     return 0;
 }
 
+/* cmd_lhlo - LHLO: who we are and what we can do; a new start */
 static int cmd_lhlo(struct session *s, char *arg)
 {
     const struct config *cfg = &s->srv->cfg;
@@ -329,17 +324,20 @@ static int cmd_lhlo(struct session *s, char *arg)
     return 0;
 }
 
+/* cmd_helo - HELO and EHLO belong to SMTP (RFC 2033 4.1) */
 static int cmd_helo(struct session *s, char *arg)
 {
     (void)arg;
     return bad(s, "500 5.5.1 this is LMTP: use LHLO");
 }
 
+/* cmd_mail - MAIL FROM:<sender> and its ESMTP parameters */
 static int cmd_mail(struct session *s, char *arg)
 {
     const struct config *cfg;
     char addr[ADDR_MAX + 1], *key, *value, *end;
     unsigned long long size;
+    int rc;
 
     if (!s->lhlo)
         return bad(s, "503 5.5.1 send LHLO first");
@@ -348,9 +346,9 @@ static int cmd_mail(struct session *s, char *arg)
     if (strncasecmp(arg, "FROM:", 5) != 0)
         return bad(s, "501 5.5.4 syntax: MAIL FROM:<address>");
     arg += 5;
-    if (path(&arg, addr, sizeof(addr)) < 0)
+    if ((rc = path(&arg, addr, sizeof(addr))) == -1)
         return bad(s, "501 5.5.4 syntax: MAIL FROM:<address>");
-    if (controls(addr))
+    if (rc < 0 || controls(addr))
         return bad(s, "501 5.1.7 bad sender address");
     /* Settings reread on SIGHUP take effect with a new transaction. */
     if (server_reload) {
@@ -402,6 +400,7 @@ static int reply_code(const char *code)
     return 550;
 }
 
+/* cmd_rcpt - RCPT TO:<recipient>, with ORCPT kept for the events */
 static int cmd_rcpt(struct session *s, char *arg)
 {
     const struct config *cfg = &s->srv->cfg;
@@ -416,8 +415,12 @@ static int cmd_rcpt(struct session *s, char *arg)
     if (strncasecmp(arg, "TO:", 3) != 0)
         return bad(s, "501 5.5.4 syntax: RCPT TO:<address>");
     arg += 3;
-    if (path(&arg, addr, sizeof(addr)) < 0)
+    if ((rc = path(&arg, addr, sizeof(addr))) == -1)
         return bad(s, "501 5.5.4 syntax: RCPT TO:<address>");
+    if (rc < 0) {
+        reply(s, "553 5.1.3 recipient address too long");
+        return 0;
+    }
     while (param(&arg, &key, &value)) {
         if (strcasecmp(key, "ORCPT") == 0 && value) {
             char *semi = strchr(value, ';');
@@ -489,6 +492,10 @@ static int receive(struct session *s)
     }
 }
 
+/*
+ * cmd_data - receive the message, then deliver it to each recipient,
+ * one reply each, in RCPT order
+ */
 static int cmd_data(struct session *s, char *arg)
 {
     const struct config *cfg = &s->srv->cfg;
@@ -517,7 +524,7 @@ static int cmd_data(struct session *s, char *arg)
         env.orig_recipient = s->rcpts[i].orcpt;
         env.folder = s->srv->folder;
         if (!ok) {
-            deliver_refused(&env, &st);
+            deliver_refused(&env, NULL, &st);
         } else if (run_delivery(cfg, &env, &s->spool, s->srv->isolate,
                                 s->fd, &out, &st) == 0) {
             reply(s, "250 2.0.0 <%s> delivered to %s", env.recipient,
@@ -533,6 +540,7 @@ static int cmd_data(struct session *s, char *arg)
     return 0;
 }
 
+/* cmd_rset - RSET: forget the transaction */
 static int cmd_rset(struct session *s, char *arg)
 {
     (void)arg;
@@ -541,6 +549,7 @@ static int cmd_rset(struct session *s, char *arg)
     return 0;
 }
 
+/* cmd_noop - NOOP */
 static int cmd_noop(struct session *s, char *arg)
 {
     (void)arg;
@@ -548,6 +557,7 @@ static int cmd_noop(struct session *s, char *arg)
     return 0;
 }
 
+/* cmd_vrfy - VRFY: neither yes nor no (RFC 5321 3.5.3) */
 static int cmd_vrfy(struct session *s, char *arg)
 {
     (void)arg;
@@ -555,6 +565,7 @@ static int cmd_vrfy(struct session *s, char *arg)
     return 0;
 }
 
+/* cmd_help - HELP: the commands */
 static int cmd_help(struct session *s, char *arg)
 {
     (void)arg;
@@ -562,6 +573,7 @@ static int cmd_help(struct session *s, char *arg)
     return 0;
 }
 
+/* cmd_quit - QUIT: say goodbye; the session ends */
 static int cmd_quit(struct session *s, char *arg)
 {
     (void)arg;

@@ -1,22 +1,47 @@
 #!/usr/bin/env python3
 """lmtp_client.py - a scripted LMTP client for the tests.
 
-    lmtp_client.py ADDRESS raw [--timeout S] [--replies N] < BYTES
+    lmtp_client.py ADDRESS raw [--timeout S] [--replies N] [--all]
+                   [--show-close] [--end] < BYTES
         Connect, send standard input exactly as it is (CRLF or not, all
         in one write: pipelining), then print every reply line the
         server sends until it closes, N replies (greeting included) have
-        come, or S seconds pass with nothing new.
+        come, or S seconds pass with nothing new.  With --all every line
+        of a multi-line reply is printed ("250-SIZE 1000"), not only its
+        last; with --show-close a last line "(closed)" says that the
+        server closed the connection; --end adds a last line "closed"
+        when the server closed the connection, "timeout" when S seconds
+        passed.
 
     lmtp_client.py ADDRESS send --from S --to R [--to R ...]
-                   [--orcpt O ...] [--timeout S] < MESSAGE
+                   [--orcpt O ...] [--repeat N] [--more R ...]
+                   [--timeout S] < MESSAGE
         One ordinary transaction: LHLO, MAIL, each RCPT, DATA with the
         message (LF made CRLF, dot-stuffed), QUIT.  Prints the reply
         line to each RCPT as "rcpt: LINE" and then each per-recipient
         reply after DATA as "data: LINE"; exit 0 when every recipient
-        got a 250 after DATA, 1 otherwise.  Each --more R (repeatable)
-        is one more transaction on the same connection, before QUIT,
-        with the same message to R alone; its reply after DATA is
-        printed as "more: LINE" (or its refusal as "more: LINE").
+        got a 250 after DATA, 1 otherwise.  With --repeat, N such
+        transactions one after the other on the same connection.  Each
+        --more R (repeatable) is one more transaction after those, on the
+        same connection, with the same message to R alone; its reply
+        after DATA (or the refusal that ended it) is printed as "more:
+        LINE".
+        --pause-at N --go FILE: send only the first N bytes of the data
+        (after the 354), print "paused", and send the rest once FILE
+        exists; should the server close the connection meanwhile, print
+        "early: LINE" for each line it sent first, then "closed", and
+        exit 1.
+
+    lmtp_client.py ADDRESS part --from S --to R [--to R ...] --bytes N
+                   (--close | --hold FILE) [--timeout S] < MESSAGE
+        As send, but after DATA only the first N bytes of the message
+        (as send would put it on the wire) go out.  With --close the
+        connection is then closed ("closed" is printed): a client gone
+        in the middle of DATA.  With --hold, "holding" is printed and
+        the client stalls until FILE exists (at most S seconds), then
+        sends the rest and prints the per-recipient replies as "data:
+        LINE" ("data: (closed)" when the server had gone); exit 0 when
+        every recipient got a 250.
 
     lmtp_client.py ADDRESS many --conns N --total T --from S --to R
                    [--to R ...] [--body-max B] [--tag X]
@@ -40,6 +65,7 @@ last line (the one that carries the final code).
 
 import argparse
 import os
+import select
 import socket
 import sys
 import threading
@@ -63,6 +89,7 @@ class Replies:
     def __init__(self, sock):
         self.sock = sock
         self.buf = b""
+        self.last = ""
 
     def line(self):
         while b"\n" not in self.buf:
@@ -71,14 +98,18 @@ class Replies:
                 raise EOFError
             self.buf += data
         line, self.buf = self.buf.split(b"\n", 1)
-        return line.rstrip(b"\r").decode("utf-8", "replace")
+        self.last = line.rstrip(b"\r").decode("utf-8", "replace")
+        return self.last
 
-    def reply(self):
-        """The last line of the next reply (a "250-" line is followed)."""
+    def reply(self, every=None):
+        """The last line of the next reply (a "250-" line is followed);
+        each line before it is passed to every when given."""
         while True:
             line = self.line()
             if len(line) < 4 or line[3] != "-":
                 return line
+            if every:
+                every(line)
 
 
 def raw(args):
@@ -86,12 +117,20 @@ def raw(args):
     s.sendall(sys.stdin.buffer.read())
     r = Replies(s)
     n = 0
+    end = None
+    every = (lambda line: print(line, flush=True)) if args.all else None
     try:
         while args.replies == 0 or n < args.replies:
-            print(r.reply(), flush=True)
+            print(r.reply(every), flush=True)
             n += 1
-    except (EOFError, socket.timeout, ConnectionResetError):
-        pass
+    except (EOFError, ConnectionResetError):
+        end = "closed"
+        if args.show_close:
+            print("(closed)", flush=True)
+    except socket.timeout:
+        end = "timeout"
+    if args.end and end:
+        print(end, flush=True)
     s.close()
     return 0
 
@@ -105,20 +144,43 @@ def stuff(message):
     return b"\r\n".join(out) + b"\r\n"
 
 
-def send(args):
-    message = sys.stdin.buffer.read()
-    s = connect(args.address, args.timeout)
-    r = Replies(s)
+def hold(s, go, timeout):
+    """Wait for the file GO; None, or what the server did meanwhile."""
+    deadline = time.monotonic() + timeout
+    while not os.path.exists(go):
+        if time.monotonic() > deadline:
+            return "timeout"
+        ready, _, _ = select.select([s], [], [], 0.1)
+        if ready:
+            early = []
+            try:
+                while True:
+                    data = s.recv(65536)
+                    if not data:
+                        break
+                    early.append(data)
+            except (ConnectionResetError, socket.timeout):
+                pass
+            text = b"".join(early).decode("utf-8", "replace")
+            return "".join("early: %s\n" % l.rstrip("\r")
+                           for l in text.splitlines()) + "closed"
+    return None
+
+
+def envelope(args, s, r, first=True):
+    """Greeting and LHLO (when first), MAIL, each RCPT and DATA; the
+    number of RCPTs accepted, -1 when DATA was refused."""
 
     def cmd(text):
         s.sendall(text.encode() + b"\r\n")
         return r.reply()
 
-    r.reply()
-    cmd("LHLO client.test")
+    if first:
+        r.reply()
+        cmd("LHLO client.test")
     cmd("MAIL FROM:<%s>" % args.sender)
     accepted = 0
-    orcpts = args.orcpt or []
+    orcpts = getattr(args, "orcpt", None) or []
     for i, rcpt in enumerate(args.to):
         extra = ""
         if i < len(orcpts) and orcpts[i]:
@@ -127,18 +189,68 @@ def send(args):
         print("rcpt:", line, flush=True)
         if line.startswith("250"):
             accepted += 1
-    ok = accepted == len(args.to)
     if accepted:
         line = cmd("DATA")
         if not line.startswith("354"):
             print("data:", line, flush=True)
+            return -1
+    return accepted
+
+
+def finish(s, r, accepted, ok, quit=True):
+    """The per-recipient replies after DATA, then QUIT; 0 when ok and all
+    were 250, else 1."""
+    for _ in range(accepted):
+        line = r.reply()
+        print("data:", line, flush=True)
+        ok = ok and line.startswith("250")
+    if not quit:
+        return 0 if ok else 1
+    try:
+        s.sendall(b"QUIT\r\n")
+        r.reply()
+    except (EOFError, OSError):
+        pass                    # a server shutting down may close first
+    s.close()
+    return 0 if ok else 1
+
+
+def send(args):
+    message = sys.stdin.buffer.read()
+    s = connect(args.address, args.timeout)
+    r = Replies(s)
+    rc = 0
+    for i in range(args.repeat):
+        accepted = envelope(args, s, r, i == 0)
+        if accepted < 0:
             return 1
-        s.sendall(stuff(message) + b".\r\n")
-        for _ in range(accepted):
-            line = r.reply()
-            print("data:", line, flush=True)
-            ok = ok and line.startswith("250")
-    for rcpt in args.more or []:
+        if accepted:
+            data = stuff(message) + b".\r\n"
+            if args.pause_at is not None:
+                head, data = data[:args.pause_at], data[args.pause_at:]
+                s.sendall(head)
+                print("paused", flush=True)
+                early = hold(s, args.go, args.timeout)
+                if early is not None:
+                    print(early, flush=True)
+                    return 1
+            s.sendall(data)
+        rc |= finish(s, r, accepted, accepted == len(args.to),
+                     i == args.repeat - 1 and not args.more)
+    if args.more:
+        rc |= more(args, s, r, message)
+    return rc
+
+
+def more(args, s, r, message):
+    """send's --more transactions, then QUIT; 0 when all got 250."""
+
+    def cmd(text):
+        s.sendall(text.encode() + b"\r\n")
+        return r.reply()
+
+    ok = True
+    for rcpt in args.more:
         line = cmd("MAIL FROM:<%s>" % args.sender)
         if line.startswith("250"):
             line = cmd("RCPT TO:<%s>" % rcpt)
@@ -154,6 +266,33 @@ def send(args):
     cmd("QUIT")
     s.close()
     return 0 if ok else 1
+
+
+def part(args):
+    wire = stuff(sys.stdin.buffer.read()) + b".\r\n"
+    s = connect(args.address, args.timeout)
+    r = Replies(s)
+    accepted = envelope(args, s, r)
+    if accepted <= 0:
+        return 1
+    s.sendall(wire[:args.bytes])
+    if args.close:
+        s.close()
+        print("closed", flush=True)
+        return 0
+    print("holding", flush=True)
+    deadline = time.monotonic() + args.timeout
+    while not os.path.exists(args.hold):
+        if time.monotonic() > deadline:
+            print("hold: gave up", flush=True)
+            return 1
+        time.sleep(0.1)
+    try:
+        s.sendall(wire[args.bytes:])
+        return finish(s, r, accepted, accepted == len(args.to))
+    except (EOFError, ConnectionResetError, BrokenPipeError):
+        print("data: (closed)", flush=True)
+        return 1
 
 
 def message(i, tag, body_max):
@@ -261,11 +400,25 @@ def main():
     p = sub.add_parser("raw")
     p.add_argument("--timeout", type=float, default=10)
     p.add_argument("--replies", type=int, default=0)
+    p.add_argument("--all", action="store_true")
+    p.add_argument("--show-close", action="store_true")
+    p.add_argument("--end", action="store_true")
     p = sub.add_parser("send")
     p.add_argument("--from", dest="sender", default="")
     p.add_argument("--to", action="append", required=True)
     p.add_argument("--orcpt", action="append")
+    p.add_argument("--repeat", type=int, default=1)
     p.add_argument("--more", action="append")
+    p.add_argument("--timeout", type=float, default=60)
+    p.add_argument("--pause-at", type=int)
+    p.add_argument("--go", default="")
+    p = sub.add_parser("part")
+    p.add_argument("--from", dest="sender", default="")
+    p.add_argument("--to", action="append", required=True)
+    p.add_argument("--bytes", type=int, required=True)
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--close", action="store_true")
+    g.add_argument("--hold", metavar="FILE")
     p.add_argument("--timeout", type=float, default=60)
     p = sub.add_parser("many")
     p.add_argument("--conns", type=int, required=True)
@@ -278,8 +431,9 @@ def main():
     p.add_argument("--rss-at")
     p.add_argument("--timeout", type=float, default=120)
     args = ap.parse_args()
+    modes = {"raw": raw, "send": send, "part": part, "many": many}
     try:
-        return {"raw": raw, "send": send, "many": many}[args.mode](args)
+        return modes[args.mode](args)
     except EOFError:
         print("closed: the server closed the connection", flush=True)
         return 1

@@ -2,7 +2,9 @@
 #
 # Runs its own master(8) with its own config_directory, queue_directory and
 # data_directory under $TEST_TMP, smtpd on 127.0.0.1:<free port>, chroot off,
-# logging to a file (maillog_file).  It shares nothing with a system Postfix
+# logging to a file (maillog_file).  Its lmtp(8) client, like the other
+# daemons, works in queue_directory: lmtp:unix:private/NAME is the socket
+# $PF_DIR/spool/private/NAME.  It shares nothing with a system Postfix
 # but the binaries, and is stopped by the pid its master wrote.
 #
 #   pf_init [NAME]              PF_DIR, PF_CONF, PF_PORT, PF_LOG; main.cf, master.cf
@@ -61,7 +63,8 @@ relay_transport = discard:no outbound mail from the lda test instance
 maillog_file = $PF_LOG
 maillog_file_prefixes = $PF_DIR
 EOF
-    # Only what a virtual-domain pipe delivery needs; chroot n everywhere.
+    # Only what a virtual-domain pipe(8) or lmtp(8) delivery needs; chroot
+    # n everywhere.
     cat > "$PF_CONF/master.cf" <<EOF
 # service  type  private unpriv  chroot  wakeup  maxproc command
 127.0.0.1:$PF_PORT inet n -       n       -       -       smtpd
@@ -80,6 +83,7 @@ showq     unix  n       -       n       -       -       showq
 error     unix  -       -       n       -       -       error
 retry     unix  -       -       n       -       -       error
 discard   unix  -       -       n       -       -       discard
+lmtp      unix  -       -       n       -       -       lmtp
 anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
