@@ -52,13 +52,7 @@ chmod 777 "$LOGS"
 write_conf "$CONF" "maildir = $MD" "quota = 100M"
 
 # A message of a few hundred KiB, so the copy takes several writes.
-{
-    printf 'From: Alice <a@example.org>\nTo: Bob <bob@example.com>\n'
-    printf 'Subject: fault injection\nMessage-ID: <t0600@example.org>\n\n'
-    for i in $(seq 1 6000); do
-        printf 'line %05d of the body, long enough to fill a few buffers\n' "$i"
-    done
-} > "$MSG"
+fault_message 6000 "fault injection" t0600@example.org > "$MSG"
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 
@@ -76,12 +70,7 @@ fault_run() {
 }
 
 # message_ok FILE - FILE is the whole message, named with its real size
-message_ok() {
-    local size
-    cmp -s "$1" "$REF" || return 1
-    size=$(printf '%s' "${1##*/}" | sed -n 's/.*,S=\([0-9]*\).*/\1/p')
-    [ "$size" = "$(stat -c %s "$1")" ]
-}
+message_ok() { fault_copy_ok "$1" "$REF"; }
 
 # restore STATE - the Maildir as the test case needs it
 restore() {
@@ -91,43 +80,9 @@ restore() {
     fi
 }
 
-# plan_cases COUNTLOG - one line per counted call:
+# plan_cases COUNTLOG - one line per counted call (fault_plan):
 #   "<family> <k> <must-fail 0|1> <why> <path...>"
-# The commit is the rename or link that gives the message its name in
-# new/; the message's tmp/ file is that call's source.
-plan_cases() {
-    awk -v md="$MD" -v strict="$STRICT" '
-        { fam[NR] = $1; p1[NR] = $2; p2[NR] = $3; line[NR] = $0
-          k[NR] = ++seen[$1]
-          if (!commit && ($1 == "rename" || $1 == "link") &&
-              index($3, md "/new/") == 1) {
-              commit = NR; msgtmp = $2
-          } }
-        END {
-            for (i = 1; i <= NR; i++) {
-                must = 0; why = "after commit"
-                if (i <= commit) why = "before commit"
-                if (!commit) why = "no commit seen"
-                if (index(strict, " " fam[i] " ") && (i <= commit || !commit)) {
-                    must = 1
-                }
-                if (p1[i] == msgtmp && !(fam[i] == "unlink" && i > commit)) {
-                    must = 1; why = "message tmp file"
-                }
-                if (p1[i] == md "/new" || index(p1[i], md "/new/") == 1 ||
-                    index(p2[i], md "/new/") == 1) {
-                    must = 1; why = "new/"
-                }
-                if (fam[i] == "link" && p2[i] == md "/maildirsize.lock" &&
-                    i < commit) {
-                    must = 0; why = "dotlock link, retried by design"
-                }
-                sub(/^[^ ]* /, "", line[i])
-                gsub(/ /, "_", why)
-                print fam[i], k[i], must, why, line[i]
-            }
-        }' "$1"
-}
+plan_cases() { fault_plan "$1" "$MD" "$STRICT"; }
 
 # counts STATE - "<family>=<calls>" for each family, from the count log
 counts() {
@@ -183,27 +138,17 @@ check "clean deliveries count the maildirsize dotlock" \
 # judge STATE FAM K MUST WHY PATH - run one case and report it
 judge() {
     local state=$1 fam=$2 k=$3 must=$4 why=${5//_/ } path=$6
-    local log=$LOGS/fault-$state-$fam-$k fired fpath leftover problems=
+    local log=$LOGS/fault-$state-$fam-$k problems=
     local outcome desc
 
     restore "$state"
     fault_run "$log" "$fam" "$k"
-    fired=$(grep -m 1 "^$fam $k " "$log")
-    fpath=${fired#"$fam $k "}
-    [ -n "$fired" ] || fpath=$path
-    desc="$fam #$k ($state Maildir, $why) ${fpath//$TEST_TMP\//}"
-    leftover=$(files_in "$MD/tmp" | while read -r n; do
-                   [ "$fam" = unlink ] && [ "$fpath" = "$MD/tmp/$n" ] && continue
-                   printf '%s ' "$n"
-               done)
+    fault_fired "$log" "$fam" "$k" "$path"
+    desc="$fam #$k ($state Maildir, $why) ${FPATH//$TEST_TMP\//}"
 
-    [ -n "$fired" ] || problems="$problems; the fault did not fire"
+    [ -n "$FIRED" ] || problems="$problems; the fault did not fire"
     fault_outcome outcome problems "$RC" "$FIRST" "$MD" "$must" message_ok
-    [ -z "$leftover" ] || problems="$problems; left in tmp/: $leftover"
-    quota_ok "$MD" || problems="$problems; maildirsize disagrees with a recount: $(quota_state "$MD")"
-    if [ -e "$LOCK" ] && ! { [ "$fam" = unlink ] && [ "$fpath" = "$LOCK" ]; }; then
-        problems="$problems; maildirsize.lock left behind"
-    fi
+    fault_leftovers problems "$MD" "$fam" "$FPATH"
 
     if [ -z "$problems" ]; then
         ok "$desc: $outcome${FIRST:+, $FIRST}"
@@ -211,7 +156,7 @@ judge() {
     else
         not_ok "$desc: $outcome"
         diag "problems:${problems#;}" "exit $RC" "output: $OUT" \
-             "fault: ${fired:-none}" "new/: $(files_in "$MD/new" | tr '\n' ' ')" \
+             "fault: ${FIRED:-none}" "new/: $(files_in "$MD/new" | tr '\n' ' ')" \
              "tmp/: $(files_in "$MD/tmp" | tr '\n' ' ')" \
              "top: $(files_in "$MD" | tr '\n' ' ')" "quota: $(quota_state "$MD")"
     fi

@@ -75,13 +75,7 @@ write_conf "$NOQUOTA" "maildir = $URL" "nfs_timeout = 5s" \
     "delivery_timeout = 60s"
 
 # A message of a few hundred KiB, so the copy takes many WRITEs.
-{
-    printf 'From: Alice <a@example.org>\nTo: Bob <bob@example.com>\n'
-    printf 'Subject: nfs fault injection\nMessage-ID: <t0830@example.org>\n\n'
-    for i in $(seq 1 6000); do
-        printf 'line %05d of the body, long enough to fill a few buffers\n' "$i"
-    done
-} > "$MSG"
+fault_message 6000 "nfs fault injection" t0830@example.org > "$MSG"
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 
@@ -261,7 +255,7 @@ is "${missing# }" "" "the shim sees every libnfs call lda makes (seen: ${seen% }
 # judge STATE MODE NAME K MUST WHY PATH - run one case and report it
 judge() {
     local state=$1 mode=$2 name=$3 k=$4 must=$5 why=${6//_/ } path=$7
-    local log fired call fpath leftover problems='' outcome desc
+    local log fired call fpath problems='' outcome desc
 
     restore "$state"
     log=$LOGS/fault-$state-$mode-$name-$k
@@ -273,20 +267,10 @@ judge() {
     # A lost reply of the move: lda must see that its LINK landed.
     [ "$mode" = after ] && [ "$why" = "the move into new/" ] && must=2
     desc="$name #$k, $mode ($state Maildir, $why) ${fpath#"$MDREL/"}"
-    leftover=$(files_in "$MD/tmp" | while read -r f; do
-                   [ "$name" = unlink ] && [ "$fpath" = "$MDREL/tmp/$f" ] &&
-                       continue
-                   printf '%s ' "$f"
-               done)
 
     [ -n "$fired" ] || problems="$problems; the fault did not fire"
     fault_outcome outcome problems "$RC" "$FIRST" "$MD" "$must" message_ok
-    [ -z "$leftover" ] || problems="$problems; left in tmp/: $leftover"
-    quota_ok "$MD" || problems="$problems; maildirsize disagrees with a recount: $(quota_state "$MD")"
-    if [ -e "$LOCK" ] &&
-       ! { [ "$name" = unlink ] && [ "$fpath" = "$MDREL/maildirsize.lock" ]; }; then
-        problems="$problems; maildirsize.lock left behind"
-    fi
+    fault_leftovers problems "$MD" "$name" "$fpath" "$MDREL"
 
     if [ -z "$problems" ]; then
         ok "$desc: $outcome${FIRST:+, $FIRST}"
