@@ -38,23 +38,6 @@ FIRST_TENTH=$((TRANSACTIONS / CONNS / 10))
 LAST=$((TRANSACTIONS / CONNS))
 RSS_SLACK=2048   # kB
 
-# sanitizer_report LOG - what AddressSanitizer, LeakSanitizer or UBSan
-# said, if anything, in a server's output
-sanitizer_report() {
-    grep -E -A 12 'ERROR: (Address|Leak)Sanitizer|runtime error:|LeakSanitizer' "$1" | head -n 40
-}
-
-# stop_server PID - SIGTERM; SRV is its exit code ("killed" when it had
-# to be killed)
-stop_server() {
-    if lmtpd_stop "$1"; then
-        wait "$1" 2>/dev/null
-        SRV=$?
-    else
-        SRV=killed
-    fi
-}
-
 # --- 1. 32 connections, 1,000 messages, one Maildir -----------------------------
 
 mkdir -p "$TEST_TMP/one"
@@ -81,9 +64,9 @@ if lmtpd_start "$TEST_TMP/one" "$C1"; then
         diag "not whole or misnamed: ${f##*/} ($(stat -c %s "$f" 2>/dev/null) bytes):" \
              "$(head -c 400 "$f" | cat -A)"
     done
-    stop_server "$PID1"
-    is "$SRV" 0 "SIGTERM: the server exits 0"
-    is "$(sanitizer_report "$TEST_TMP/one/lmtpd.log")" "" "no sanitizer report in its output"
+    lmtpd_end "$PID1"
+    is "$LMTPD_RC" 0 "SIGTERM: the server exits 0"
+    is "$(lmtpd_sanitizer "$TEST_TMP/one/lmtpd.log")" "" "no sanitizer report in its output"
 else
     not_ok "lda-lmtpd started for 32 connections"
 fi
@@ -141,12 +124,12 @@ if lmtpd_start "$D" "$C2"; then
         not_ok "the connection processes' VmRSS grew by $grown kB (more than $RSS_SLACK) from $((DELIVERIES / 10)) to $DELIVERIES deliveries"
     fi
 
-    stop_server "$PID2"
-    is "$SRV" 0 "SIGTERM after $DELIVERIES deliveries: the server exits 0"
+    lmtpd_end "$PID2"
+    is "$LMTPD_RC" 0 "SIGTERM after $DELIVERIES deliveries: the server exits 0"
     if [ -n "$SANITIZED" ]; then
-        is "$(sanitizer_report "$D/lmtpd.log")" "" "no leak (or other sanitizer) report in the server's output"
+        is "$(lmtpd_sanitizer "$D/lmtpd.log")" "" "no leak (or other sanitizer) report in the server's output"
     else
-        is "$(sanitizer_report "$D/lmtpd.log")" "" "no sanitizer report in the server's output (a plain build has none: run under SANITIZE=1 for leaks)"
+        is "$(lmtpd_sanitizer "$D/lmtpd.log")" "" "no sanitizer report in the server's output (a plain build has none: run under SANITIZE=1 for leaks)"
     fi
 else
     not_ok "lda-lmtpd started for $DELIVERIES deliveries"

@@ -1,5 +1,6 @@
 # tests/lib/lmtp.sh - running lda-lmtpd for a test: lmtpd_start,
-# lmtpd_stop, lmtp (the scripted client); sourced by lib.sh
+# lmtpd_stop, lmtpd_end, lmtpd_sanitizer, lmtp (the scripted client);
+# sourced by lib.sh
 
 # lmtpd_start DIR CONF [ARGS...] - start lda-lmtpd with settings CONF,
 # listening on DIR/lmtp.sock and 127.0.0.1:LMTP_PORT; sets LMTP_SOCK,
@@ -37,6 +38,23 @@ lmtpd_stop() {
     done
     kill -KILL "$pid" 2>/dev/null
     return 1
+}
+
+# lmtpd_end PID - lmtpd_stop a server this shell started; LMTPD_RC is
+# its exit code, or "killed" when it had to be killed
+lmtpd_end() {
+    if lmtpd_stop "$1"; then
+        wait "$1" 2>/dev/null
+        LMTPD_RC=$?
+    else
+        LMTPD_RC=killed
+    fi
+}
+
+# lmtpd_sanitizer LOG - what AddressSanitizer, LeakSanitizer or UBSan
+# reported in a server's output LOG (its first 40 lines), if anything
+lmtpd_sanitizer() {
+    grep -E -A 12 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$1" | head -n 40
 }
 
 # lmtp MODE ARGS... - the scripted client against LMTP_SOCK (see
