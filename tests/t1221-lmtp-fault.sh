@@ -55,7 +55,6 @@ CONF=$TEST_TMP/lda.conf
 MSG=$TEST_TMP/msg
 REF=$TEST_TMP/reference
 EVENTS=$TEST_TMP/events         # the events of every run, looked at last
-LOCK=$MD/maildirsize.lock
 STRICT=" open pwrite fsync close rename link mkdir "
 
 mkdir -p "$PREFIX" "$OB" "$RUN" "$LOGS" "$EVENTS" "$TEST_TMP/ok.test" "$TEST_TMP/spool"
@@ -98,12 +97,8 @@ session() {
     BOB1=$(printf '%s\n' "$OUT" | sed -n 's/^data: //p' | head -n 1)
     CAROL1=$(printf '%s\n' "$OUT" | sed -n 's/^more: //p' | sed -n 1p)
     BOB2=$(printf '%s\n' "$OUT" | sed -n 's/^more: //p' | sed -n 2p)
-    if lmtpd_stop "$pid"; then
-        wait "$pid" 2>/dev/null
-        SRV=$?
-    else
-        SRV=killed
-    fi
+    lmtpd_end "$pid"
+    SRV=$LMTPD_RC
 }
 
 # restore STATE - bob's Maildir as the case needs it, carol's gone, the
@@ -112,12 +107,6 @@ restore() {
     find "$OB/new" -type f -exec mv -t "$EVENTS" {} + 2>/dev/null
     rm -rf "$MD" "$CAROL" "$OB"/*
     [ "$1" = existing ] && cp -a "$SNAP" "$MD"
-}
-
-# sanitizer_report - what AddressSanitizer or LeakSanitizer said, if
-# anything, in the server's output
-sanitizer_report() {
-    grep -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$RUN/lmtpd.log"
 }
 
 # events_whole DIR - every event in DIR is one whole JSON object; prints
@@ -193,21 +182,15 @@ check "no call under the prefix before the first connection" test "$COUNT_START"
 # judge FAM K MUST WHY PATH - run one case and report it
 judge() {
     local fam=$1 k=$2 must=$3 why=${4//_/ } path=$5
-    local log=$LOGS/fault-$fam-$k fired fpath leftover problems= want f
+    local log=$LOGS/fault-$fam-$k problems= said f
     local outcome desc n250=0
 
     restore existing
     session "$log" "$fam" "$k"
-    fired=$(grep -m 1 "^$fam $k " "$log")
-    fpath=${fired#"$fam $k "}
-    [ -n "$fired" ] || fpath=$path
-    desc="$fam #$k ($why) ${fpath//$TEST_TMP\//}"
-    leftover=$(files_in "$MD/tmp" | while read -r n; do
-                   [ "$fam" = unlink ] && [ "$fpath" = "$MD/tmp/$n" ] && continue
-                   printf '%s ' "$n"
-               done)
+    fault_fired "$log" "$fam" "$k" "$path"
+    desc="$fam #$k ($why) ${FPATH//$TEST_TMP\//}"
 
-    [ -n "$fired" ] || problems="$problems; the fault did not fire"
+    [ -n "$FIRED" ] || problems="$problems; the fault did not fire"
     case $BOB1 in
         "250 "*)
             outcome=delivered n250=1
@@ -235,21 +218,18 @@ judge() {
         [ -e "$f" ] || continue
         fault_copy_ok "$f" "$REF" || problems="$problems; not the whole message: ${f##*/}"
     done
-    [ -z "$leftover" ] || problems="$problems; left in tmp/: $leftover"
-    quota_ok "$MD" || problems="$problems; maildirsize disagrees with a recount: $(quota_state "$MD")"
-    if [ -e "$LOCK" ] && ! { [ "$fam" = unlink ] && [ "$fpath" = "$LOCK" ]; }; then
-        problems="$problems; maildirsize.lock left behind"
-    fi
+    fault_leftovers problems "$MD" "$fam" "$FPATH"
     [ "$(count_files "$OB/tmp")" = 0 ] || problems="$problems; left in the outbox's tmp/"
     [ "$SRV" = 0 ] || problems="$problems; server after SIGTERM: exit $SRV"
-    want=$(sanitizer_report) && problems="$problems; sanitizer: $want"
+    said=$(lmtpd_sanitizer "$RUN/lmtpd.log")
+    [ -z "$said" ] || problems="$problems; sanitizer: $said"
 
     if [ -z "$problems" ]; then
         ok "$desc: $outcome${BOB1:+, $BOB1}"
     else
         not_ok "$desc: $outcome"
         diag "problems:${problems#;}" "session:" "$OUT" \
-             "fault: ${fired:-none}" "new/: $(files_in "$MD/new" | tr '\n' ' ')" \
+             "fault: ${FIRED:-none}" "new/: $(files_in "$MD/new" | tr '\n' ' ')" \
              "tmp/: $(files_in "$MD/tmp" | tr '\n' ' ')" \
              "quota: $(quota_state "$MD")" "server log:" "$(tail -5 "$RUN/lmtpd.log")"
     fi
