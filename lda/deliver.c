@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/time.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "../util/log.h"
 #include "deliver.h"
@@ -137,6 +138,27 @@ static const char *where(const struct delivery *c, char *buf, size_t cap)
     return buf;
 }
 
+/*
+ * delivery_new - the state of one delivery, zeroed, nothing shared
+ * with the next; about 100 KB of paths and a block buffer, mapped
+ * rather than taken from the heap so that, as with a static, only the
+ * pages a delivery touches cost a page fault (lda pays them on every
+ * message)
+ */
+static struct delivery *delivery_new(void)
+{
+    void *p = mmap(NULL, sizeof(struct delivery), PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+    return p == MAP_FAILED ? NULL : p;
+}
+
+/* delivery_free - give it back */
+static void delivery_free(struct delivery *c)
+{
+    munmap(c, sizeof(*c));
+}
+
 /* orig_to - the log's "orig_to=<...>, " part, or "" */
 static const char *orig_to(const struct envelope *env, char *buf, size_t cap)
 {
@@ -174,9 +196,7 @@ int deliver(const struct config *cfg, const struct envelope *env,
     char orig[600];
     int rc = -1;
 
-    /* About 40 KB of paths and a block buffer: the heap, not a static,
-     * so that a server's deliveries share nothing. */
-    if ((c = calloc(1, sizeof(*c))) == NULL)
+    if ((c = delivery_new()) == NULL)
         return status_errno(st, errno, "allocate a delivery");
     c->env = env;
     c->cfg = *cfg;
@@ -205,7 +225,7 @@ int deliver(const struct config *cfg, const struct envelope *env,
         failed(c, st);
     }
     backend_close(c->b);
-    free(c);
+    delivery_free(c);
     return rc;
 }
 
@@ -217,7 +237,7 @@ int deliver(const struct config *cfg, const struct envelope *env,
 void deliver_refused(const struct envelope *env,
                      const struct timeval *start, const struct status *st)
 {
-    struct delivery *c = calloc(1, sizeof(*c));
+    struct delivery *c = delivery_new();
 
     if (c == NULL)
         return;                 /* the front end's reply still says it */
@@ -234,5 +254,5 @@ void deliver_refused(const struct envelope *env,
     if (env->sender)
         setup_sender(c, env->sender);
     failed(c, st);
-    free(c);
+    delivery_free(c);
 }
