@@ -37,8 +37,10 @@
 #    BENCH_LMTP_N (2,000) 4 KB messages through bench/lmtpload.c at 1, 8
 #    and 32 connections (BENCH_LMTP_CONNS): deliveries per second, the
 #    server's CPU per delivery, and that divided by the CPU of the same
-#    deliveries made in a loop inside one process (bench/inproc.c, linked
-#    against liblda.a: lda's delivery core without a process start;
+#    deliveries made by lda's delivery core called in a loop, in as many
+#    processes as there are connections, sharing the deliveries as the
+#    connections do (bench/inproc.c -p, linked against liblda.a: no
+#    protocol, no process start, the same lock and kernel contention;
 #    target <= 2).  Then peak RSS: 32 connections at once, each sending
 #    one message of 1 MB, then 50 MB (BENCH_LMTP_BIG), held open after
 #    the reply while VmHWM of every server process is read.
@@ -556,7 +558,7 @@ if [ "$ALONE" = 1 ]; then
         printf 'bench-lmtp: in-process ...' >&2
         inproc=$(cd "$S/alone" && setpriv --reuid="$UID_" --regid="$GID_" --clear-groups -- \
             "$S/bin/inproc" -c "$S/inproc.conf" -i "$MSG" -r user@lmtpd.example \
-            -u "$USERS" -n "$LMTP_N" -w "$WARM") || fail "inproc"
+            -u "$USERS" -n "$LMTP_N" -w "$WARM" -p "$conns") || fail "inproc"
         [ "$(alone_count)" = $((LMTP_N + WARM)) ] || fail "inproc: messages missing"
         read -r _ ip_wall ip_cpu <<< "$inproc"
         echo " $ip_cpu ms CPU" >&2
@@ -592,7 +594,7 @@ if [ "$ALONE" = 1 ]; then
     stop_pid "$S/alone/pid" lda-lmtpd
 
     echo
-    echo "lda-lmtpd alone: deliveries per second, the server's CPU per delivery (ms; all its processes), lda's delivery core in one process right after (CPU and wall ms per delivery), and the ratio of CPU:"
+    echo "lda-lmtpd alone: deliveries per second, the server's CPU per delivery (ms; all its processes), lda's delivery core in a loop right after, in as many processes as connections (CPU and wall ms per delivery), and the ratio of CPU:"
     printf '%-12s %12s %10s %14s %15s %16s\n' connections deliveries/s "CPU ms" "in-process CPU" "in-process wall" "CPU / in-process"
     {
         [ -s "$MD" ] && echo
