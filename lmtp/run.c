@@ -47,7 +47,10 @@ static void child(const struct config *cfg, const struct envelope *env,
     _exit(0);
 }
 
-/* collect - the child's report, waiting at most ms */
+/*
+ * collect - the child's report, waiting at most ms: 0; -1 when time is
+ * up; -2 when the child ended without one
+ */
 static int collect(int fd, struct outcome *o, long ms)
 {
     size_t got = 0;
@@ -61,12 +64,12 @@ static int collect(int fd, struct outcome *o, long ms)
         if (left <= 0)
             return -1;
         if ((n = poll(&p, 1, (int)left)) < 0 && errno != EINTR)
-            return -1;
+            return -2;
         if (n <= 0)
             continue;           /* time is up, or EINTR: look again */
         n = read(fd, (char *)o + got, sizeof(*o) - got);
         if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
-            return -1;
+            return -2;
         if (n > 0)
             got += (size_t)n;
     }
@@ -98,16 +101,19 @@ static int isolated(const struct config *cfg, const struct envelope *env,
     close(p[1]);
     got = collect(p[0], &o, (long)cfg->delivery_timeout * 1000 + GRACE_MS);
     close(p[0]);
-    if (got < 0)
+    if (got == -1)
         kill(pid, SIGKILL);
     while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
         ;
     if (got < 0) {
-        if (WIFSIGNALED(ws) && WTERMSIG(ws) != SIGKILL)
+        if (got == -1)
+            status_set(st, "4.3.0", "delivery timed out");
+        else if (WIFSIGNALED(ws))
             status_set(st, "4.3.0", "delivery process killed by signal %d",
                        WTERMSIG(ws));
         else
-            status_set(st, "4.3.0", "delivery timed out");
+            status_set(st, "4.3.0", "delivery process ended (exit %d) "
+                       "without a result", WEXITSTATUS(ws));
         deliver_refused(env, &start, st);
         return -1;
     }

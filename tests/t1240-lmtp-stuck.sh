@@ -8,7 +8,8 @@
 # crashes costs only its own recipient a 451 4.3.0: the connection and
 # the server go on.  The hang is a tcp userdb that accepts and never
 # answers (userdb_timeout is a day, delivery_timeout 2 s); the crash is
-# a SIGSEGV sent to the stuck child.  Nothing reaches the Maildir.
+# a SIGKILL sent to the stuck child (a SIGSEGV would be caught by
+# AddressSanitizer in the sanitized build, which then exits 1).  Nothing reaches the Maildir.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -71,7 +72,7 @@ for i in $(seq 1 200); do
 done
 if [ -n "$child" ]; then
     ok "the delivery runs in a child of the connection process"
-    kill -SEGV "$child"
+    kill -KILL "$child"
 else
     not_ok "the delivery runs in a child of the connection process"
 fi
@@ -80,7 +81,7 @@ wait "$CLIENT"
 ELAPSED=$(( $(date +%s) - START ))
 OUT=$(cat "$T/out")
 diag "$OUT"
-like "$OUT" "data: 451 4\.3\.0 delivery process killed by signal 11" \
+like "$OUT" "data: 451 4\.3\.0 delivery process killed by signal 9" \
     "the crashed delivery's recipient: 451 4.3.0"
 like "$OUT" "data: 451 4\.3\.0 delivery timed out" \
     "the stuck delivery's recipient: 451 4.3.0 delivery timed out"
