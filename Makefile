@@ -50,7 +50,7 @@ DEPS_BUILD = gcc make pkg-config libnfs-dev libjansson-dev uuid-dev \
              libcurl4-openssl-dev libssl-dev
 DEPS_CHECK = $(DEPS_BUILD) perl libcmocka-dev python3 postfix swaks \
              dovecot-core dovecot-imapd nfs-ganesha nfs-ganesha-vfs \
-             libnfs-utils python3-jsonschema
+             libnfs-utils python3-jsonschema dovecot-sieve
 DEPS_BENCH = $(DEPS_BUILD) python3 strace maildrop dovecot-core \
              nfs-ganesha nfs-ganesha-vfs postfix dovecot-lmtpd
 DEPS_FUZZ = $(DEPS_BUILD) clang-14 libclang-rt-14-dev
@@ -78,11 +78,15 @@ LDA = lda/config.c lda/recipient.c lda/template.c lda/message.c \
 # lda-lmtpd: its front end; the delivery core is liblda.a's.
 LMTP = $(sort $(filter-out lmtp/main.c,$(wildcard lmtp/*.c)))
 LMTP_OBJ = $(LMTP:%.c=$(B)/obj/%.o)
-LIB_SRC = $(UTIL) $(STORE) $(EVENT) $(LDA)
+# Sieve: the interpreter, in the delivery core of both front ends;
+# sieve/main.c is lda-sieve, the tool that checks and tries scripts.
+SIEVE = $(sort $(filter-out sieve/main.c,$(wildcard sieve/*.c)))
+LIB_SRC = $(UTIL) $(STORE) $(EVENT) $(SIEVE) $(LDA)
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/obj/%.o)
 
 UNIT = config recipient template message header mdname quota lock backend \
-       rfc2047 addr event userdb_passwd userdb_tcp
+       rfc2047 addr event userdb_passwd userdb_tcp \
+       $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_sieve_*.c))
 UNIT_BIN = $(UNIT:%=$(B)/tests/unit/test_%)
 # Unit tests of the daemon's parts, and of lda-lmtpd's.
 UNITD = sign endpoint
@@ -102,7 +106,7 @@ NOTIFYD_LIBS = $(EVENT_LIBS) $(shell $(PKG_CONFIG) --libs libcurl libcrypto \
 .PHONY: all check demo bench install clean deps-build deps-check \
         deps-bench deps-fuzz unit compat-libnfs6 fuzz fuzz-run
 
-all: $(B)/lda $(B)/lda-notifyd $(B)/lda-lmtpd
+all: $(B)/lda $(B)/lda-notifyd $(B)/lda-lmtpd $(B)/lda-sieve
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -118,6 +122,9 @@ $(B)/lda: $(B)/obj/lda/main.o $(SAN_OBJ) $(B)/liblda.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDA_LIBS)
 
 $(B)/lda-lmtpd: $(B)/obj/lmtp/main.o $(LMTP_OBJ) $(SAN_OBJ) $(B)/liblda.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDA_LIBS)
+
+$(B)/lda-sieve: $(B)/obj/sieve/main.o $(SAN_OBJ) $(B)/liblda.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDA_LIBS)
 
 $(B)/lda-notifyd: $(B)/obj/notify/notifyd.o $(NOTIFYD_OBJ) $(SAN_OBJ)
@@ -167,10 +174,11 @@ unit: $(UNIT_BIN) $(UNITD_BIN) $(UNITL_BIN)
 
 # One prove run: the cmocka programs speak TAP, the scripts are TAP.
 check: deps-check
-	$(MAKE) $(B)/lda $(B)/lda-notifyd $(B)/lda-lmtpd $(UNIT_BIN) \
+	$(MAKE) $(B)/lda $(B)/lda-notifyd $(B)/lda-lmtpd $(B)/lda-sieve $(UNIT_BIN) \
 	    $(UNITD_BIN) $(UNITL_BIN) build/faultfs.so build/faultnfs.so compat-libnfs6
 	LDA=$(CURDIR)/$(B)/lda NOTIFYD=$(CURDIR)/$(B)/lda-notifyd \
-	LMTPD=$(CURDIR)/$(B)/lda-lmtpd FAULTFS=$(CURDIR)/build/faultfs.so \
+	LMTPD=$(CURDIR)/$(B)/lda-lmtpd LDA_SIEVE=$(CURDIR)/$(B)/lda-sieve \
+	FAULTFS=$(CURDIR)/build/faultfs.so \
 	FAULTNFS=$(CURDIR)/build/faultnfs.so \
 	CMOCKA_MESSAGE_OUTPUT=TAP prove -e '' $(PROVE_FLAGS) \
 	    $(UNIT_BIN) $(UNITD_BIN) $(UNITL_BIN) tests/t[0-9]*.sh
@@ -181,7 +189,8 @@ demo: deps-build
 
 # Always the optimised build, never the sanitizer one.
 bench: deps-bench
-	$(MAKE) SANITIZE= build/lda build/lda-notifyd build/lda-lmtpd build/liblda.a
+	$(MAKE) SANITIZE= build/lda build/lda-notifyd build/lda-lmtpd build/lda-sieve \
+	    build/liblda.a
 	@CC='$(CC)' CFLAGS='$(CFLAGS)' bash bench/run.sh build/lda
 
 # Fuzzing: one libFuzzer harness per parser (tests/fuzz/), built with
@@ -193,7 +202,8 @@ bench: deps-bench
 FUZZ_CC = clang-14
 FUZZ_SECONDS ?= 10
 FUZZ = header message recipient template rfc2047 addr config \
-       userdb_passwd userdb_tcp endpoint secrets quota mdname event lmtp
+       userdb_passwd userdb_tcp endpoint secrets quota mdname event lmtp \
+       sieve
 FUZZ_BIN = $(FUZZ:%=build/fuzz/fuzz_%)
 FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 $(WARN) \
               -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -222,7 +232,7 @@ fuzz: deps-fuzz
 fuzz-run: fuzz
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ)
 
-install: $(B)/lda $(B)/lda-notifyd $(B)/lda-lmtpd
+install: $(B)/lda $(B)/lda-notifyd $(B)/lda-lmtpd $(B)/lda-sieve
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
 	    $(DESTDIR)$(MANDIR)/man5
 	install -m 755 $(B)/lda $(DESTDIR)$(SBINDIR)/lda
@@ -237,5 +247,5 @@ clean:
 	rm -rf build demo/Maildir demo/outbox
 
 -include $(LIB_OBJ:.o=.d) $(NOTIFYD_OBJ:.o=.d) $(LMTP_OBJ:.o=.d) \
-    $(B)/obj/lda/main.d $(B)/obj/lmtp/main.d \
+    $(B)/obj/lda/main.d $(B)/obj/lmtp/main.d $(B)/obj/sieve/main.d \
     $(B)/obj/notify/notifyd.d $(FUZZ_OBJ:.o=.d)

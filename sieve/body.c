@@ -1,0 +1,8 @@
+/* body.c - placeholder until the test is written */
+#include "run.h"
+
+int sv_test_body(struct sv_run *r, const struct sv_node *n)
+{
+    return sv_error(r, n, "%s: not implemented", n->name);
+}
+

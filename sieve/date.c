@@ -1,0 +1,13 @@
+/* date.c - placeholder until the test is written */
+#include "run.h"
+
+int sv_test_date(struct sv_run *r, const struct sv_node *n)
+{
+    return sv_error(r, n, "%s: not implemented", n->name);
+}
+
+int sv_test_currentdate(struct sv_run *r, const struct sv_node *n)
+{
+    return sv_error(r, n, "%s: not implemented", n->name);
+}
+
