@@ -1,0 +1,1 @@
+redirect "backup@example.net";

@@ -1,0 +1,3 @@
+# msg: plain.eml
+require "copy";
+redirect :copy "archive@example.net";

@@ -1,0 +1,3 @@
+# msg: oddaddr.eml
+if address :matches "sender" "*" { redirect "sender@example.net"; }
+if exists "sender" { redirect "exists@example.net"; }

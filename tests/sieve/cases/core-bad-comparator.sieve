@@ -1,0 +1,2 @@
+# msg: plain.eml
+if header :comparator "i;unknown" :is "subject" "x" { discard; }

@@ -1,0 +1,2 @@
+# msg: plain.eml
+if header :bogus "subject" "x" { discard; }

@@ -1,0 +1,2 @@
+# msg: crlf.eml
+if header :is "subject" "crlf lines" { redirect "crlf@example.net"; }

@@ -1,0 +1,8 @@
+# msg: plain.eml spam.eml
+if exists "from" {
+    if header :contains "subject" "won" {
+        discard;
+        stop;
+    }
+    redirect "nested@example.net";
+}

@@ -1,0 +1,2 @@
+# msg: plain.eml
+redirect "not an address";

@@ -1,0 +1,3 @@
+# msg: plain.eml
+redirect "carol@example.net";
+keep;

@@ -1,0 +1,4 @@
+# msg: plain.eml
+discard;
+stop;
+keep;

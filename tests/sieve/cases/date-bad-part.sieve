@@ -1,0 +1,3 @@
+# msg: plain.eml
+require "date";
+if date :is "date" "fortnight" "1" { discard; }

@@ -1,0 +1,3 @@
+# msg: plain.eml
+require "envelope";
+if envelope :is "subject" "x" { discard; }

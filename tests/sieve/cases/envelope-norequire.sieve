@@ -1,0 +1,2 @@
+# msg: plain.eml
+if envelope :is "from" "alice@example.org" { discard; }

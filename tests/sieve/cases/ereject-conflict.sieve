@@ -1,0 +1,4 @@
+# msg: plain.eml
+require ["ereject", "fileinto"];
+fileinto "X";
+ereject "no";

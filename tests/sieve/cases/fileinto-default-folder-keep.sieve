@@ -1,0 +1,5 @@
+# msg: plain.eml
+# args: -m Work
+require "fileinto";
+fileinto "Work";
+keep;

@@ -1,0 +1,5 @@
+# msg: plain.eml
+require "fileinto";
+fileinto "Work";
+fileinto "Work";
+fileinto "Other";

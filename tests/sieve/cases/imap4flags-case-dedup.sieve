@@ -1,0 +1,5 @@
+# msg: plain.eml
+require ["imap4flags"];
+addflag "\\SEEN";
+addflag "\\seen";
+addflag "$X $x";

@@ -1,0 +1,5 @@
+# msg: plain.eml
+require ["imap4flags", "fileinto"];
+addflag "\\Seen";
+fileinto :flags "\\Flagged $Important" "Work";
+keep;

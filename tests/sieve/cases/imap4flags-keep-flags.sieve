@@ -1,0 +1,3 @@
+# msg: plain.eml
+require ["imap4flags"];
+keep :flags "\\Answered";

@@ -1,0 +1,4 @@
+# msg: plain.eml
+require ["imap4flags"];
+setflag "\\Seen \\Flagged";
+removeflag ["\\Seen", "\\Flagged"];

@@ -1,0 +1,3 @@
+# msg: list.eml
+require "include";
+include "lists";

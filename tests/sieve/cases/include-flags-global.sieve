@@ -1,0 +1,3 @@
+# msg: plain.eml
+require ["include", "imap4flags"];
+include :global "flags";

@@ -1,0 +1,5 @@
+# msg: plain.eml
+require ["include", "variables", "fileinto"];
+global "folder";
+include :personal "vars";
+fileinto "${folder}";

@@ -1,0 +1,3 @@
+# msg: plain.eml
+require "include";
+include :personal "loop-a";

@@ -1,0 +1,4 @@
+# msg: plain.eml
+require "include";
+include :once :personal "once";
+include :once :personal "once";

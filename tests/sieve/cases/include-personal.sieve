@@ -1,0 +1,3 @@
+# msg: list.eml plain.eml
+require "include";
+include :personal "lists";

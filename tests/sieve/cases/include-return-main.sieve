@@ -1,0 +1,5 @@
+# msg: plain.eml
+require ["include", "fileinto"];
+fileinto "Before";
+return;
+fileinto "Never";

@@ -1,0 +1,4 @@
+# msg: plain.eml
+require ["include", "fileinto"];
+include :personal "ret";
+fileinto "AfterReturn";

@@ -1,0 +1,3 @@
+# msg: plain.eml
+require ["fileinto", "mailbox"];
+fileinto :create "New/Folder";

@@ -1,0 +1,3 @@
+# msg: plain.eml
+# args: -s broken.sieve
+keep;

@@ -1,0 +1,3 @@
+# msg: plain.eml
+# args: -s redirect-copy.sieve
+discard;

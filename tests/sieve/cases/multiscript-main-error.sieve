@@ -1,0 +1,7 @@
+# msg: plain.eml
+# args: -s copy-archive.sieve
+redirect "a@example.net";
+redirect "b@example.net";
+redirect "c@example.net";
+redirect "d@example.net";
+redirect "e@example.net";

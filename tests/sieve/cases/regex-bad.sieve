@@ -1,0 +1,3 @@
+# msg: plain.eml
+require "regex";
+if header :regex "subject" "([" { discard; }

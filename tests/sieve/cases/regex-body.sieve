@@ -1,0 +1,3 @@
+# msg: multipart.eml
+require ["regex", "body", "fileinto"];
+if body :text :regex "quarterly +report" { fileinto "re-body"; }

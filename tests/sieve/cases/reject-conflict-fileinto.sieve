@@ -1,0 +1,4 @@
+# msg: plain.eml
+require ["reject", "fileinto"];
+fileinto "X";
+reject "no";

@@ -1,0 +1,4 @@
+# msg: plain.eml
+require "reject";
+reject "no";
+keep;

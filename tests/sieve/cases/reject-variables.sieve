@@ -1,0 +1,3 @@
+# msg: plain.eml
+require ["reject", "variables"];
+if header :matches "subject" "*" { reject "Your message '${1}' was refused."; }

@@ -1,0 +1,2 @@
+# msg: plain.eml
+if header :count "eq" "to" "1" { discard; }

@@ -1,0 +1,6 @@
+# msg: plain.eml
+# rule:[forward]
+if true
+{
+	redirect "bob@forward.example.net";
+}

@@ -1,0 +1,7 @@
+# msg: big.eml plain.eml
+# rule:[big]
+if size :over 5K
+{
+	discard;
+	stop;
+}

@@ -1,0 +1,2 @@
+# msg: spam.eml
+if spamtest :value "ge" "5" { discard; }

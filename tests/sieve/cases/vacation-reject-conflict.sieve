@@ -1,0 +1,4 @@
+# msg: plain.eml
+require ["vacation", "reject"];
+vacation "away";
+reject "no";

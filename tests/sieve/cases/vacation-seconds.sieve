@@ -1,0 +1,3 @@
+# msg: plain.eml
+require "vacation-seconds";
+vacation :seconds 3600 "back in an hour";

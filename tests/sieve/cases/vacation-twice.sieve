@@ -1,0 +1,4 @@
+# msg: plain.eml
+require "vacation";
+vacation "one";
+vacation "two";

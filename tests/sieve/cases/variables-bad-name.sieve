@@ -1,0 +1,3 @@
+# msg: plain.eml
+require "variables";
+set "1abc" "x";

@@ -1,0 +1,4 @@
+# msg: plain.eml
+require ["variables", "fileinto"];
+set "a" "A";
+fileinto "$${a}-\${a}-${a}-${ a}";

@@ -1,0 +1,3 @@
+# msg: plain.eml
+require ["variables", "fileinto"];
+fileinto "x${undefined}y${1}z";

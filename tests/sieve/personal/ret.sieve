@@ -1,0 +1,3 @@
+require "include";
+if true { return; }
+discard;
