@@ -74,7 +74,7 @@ NOTIFYD_OBJ = $(NOTIFYD:%.c=$(B)/obj/%.o) \
 LDA = lda/config.c lda/recipient.c lda/template.c lda/message.c \
       lda/header.c lda/privs.c lda/userdb.c lda/userdb_passwd.c \
       lda/userdb_tcp.c lda/stop.c lda/setup.c lda/trace.c lda/tell.c \
-      lda/deliver.c
+      lda/filter.c lda/deliver.c
 # lda-lmtpd: its front end; the delivery core is liblda.a's.
 LMTP = $(sort $(filter-out lmtp/main.c,$(wildcard lmtp/*.c)))
 LMTP_OBJ = $(LMTP:%.c=$(B)/obj/%.o)
