@@ -267,8 +267,9 @@ static int test_false(struct sv_run *r, const struct sv_node *n)
     return 0;
 }
 
-/* run_script - one script of the sequence, with its own variables, its
- * own internal flags variable and a fresh implicit keep */
+/* run_script - one script of the sequence, with its own variables and
+ * globals and a fresh implicit keep; the internal flags variable goes on
+ * from the script before, as in Pigeonhole */
 static int run_script(struct sv_run *r, const struct sieve_script *s)
 {
     struct sv_actions *a = r->acts;
@@ -279,8 +280,6 @@ static int run_script(struct sv_run *r, const struct sieve_script *s)
     a->halt = SV_GO;
     a->taken = 0;
     a->depth = 0;
-    free(a->flags);
-    a->flags = NULL;
     sv_globals_reset(a);
     r->script = s;
     r->vars = sv_vars_new();
@@ -307,6 +306,7 @@ int sieve_execute(const struct sieve_conf *conf,
     struct sv_actions a;
     struct sv_run r;
     const struct sieve_script *last = NULL;
+    char *flags = NULL;
     int i, rc = 0, ret = 0;
 
     memset(res, 0, sizeof(*res));
@@ -327,17 +327,25 @@ int sieve_execute(const struct sieve_conf *conf,
         if (scripts[i] == NULL)
             continue;
         last = scripts[i];
+        free(flags);
+        flags = NULL;
+        if (a.flags && (flags = strdup(a.flags)) == NULL) {
+            rc = sv_oom(&r, NULL);
+            break;
+        }
         rc = run_script(&r, scripts[i]);
     }
     if (rc < 0 && !a.oom) {
-        /* the failing script's actions go; the implicit keep comes back
-         * without the flags it may have set */
+        /* the failing script's actions go, flags it set included; the
+         * implicit keep comes back */
         drop(&a);
         a.keep = 1;
         free(a.flags);
-        a.flags = NULL;
+        a.flags = flags;
+        flags = NULL;
         ret = 1;
     }
+    free(flags);
     if (!a.oom) {
         struct sieve_error keep_err = *err;
 
