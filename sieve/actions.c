@@ -289,7 +289,8 @@ int sv_cmd_fileinto(struct sv_run *r, const struct sv_node *n)
     for (i = 0; i < len; i++)
         if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
             return sv_error(r, n, "fileinto: invalid folder name '%s'", s);
-    folder = strdup(s);
+    /* INBOX is the one name IMAP reads in any case (RFC 3501 5.1) */
+    folder = strdup(strcasecmp(s, "INBOX") == 0 ? "INBOX" : s);
     if (folder == NULL)
         return sv_oom(r, n);
     if (sv_flags_of(r, n, &flags, &nflags) < 0) {
