@@ -128,7 +128,10 @@ static int is_reject(const struct sieve_action *x)
 
 /*
  * conflict - may an action of type t made at n join the result?
- * 0, or -1 with the runtime error set
+ * 0, or -1 with the runtime error set.  Only the running script's
+ * actions count: Pigeonhole checks each script of the sequence apart
+ * (a store in sieve_before and a reject in the user's script both
+ * happen).
  */
 static int conflict(struct sv_run *r, const struct sv_node *n,
                     enum sieve_action_type t)
@@ -137,7 +140,7 @@ static int conflict(struct sv_run *r, const struct sv_node *n,
     char text[sizeof(r->err->text)];
     int i;
 
-    for (i = 0; i < a->n; i++) {
+    for (i = a->base; i < a->n; i++) {
         const struct sieve_action *x = &a->act[i];
 
         if (t == SIEVE_REJECT || t == SIEVE_EREJECT) {
@@ -177,7 +180,8 @@ static int conflict(struct sv_run *r, const struct sv_node *n,
     return 0;
 }
 
-/* limits - max_actions and max_redirects, on the merged result */
+/* limits - max_actions and max_redirects, on the running script's
+ * actions once merged */
 static int limits(struct sv_run *r, const struct sv_node *n)
 {
     const struct sieve_conf *c = r->conf;
@@ -185,11 +189,11 @@ static int limits(struct sv_run *r, const struct sv_node *n)
     uint64_t redirects = 0;
     int i;
 
-    if (c->max_actions && (uint64_t)a->n > c->max_actions)
+    if (c->max_actions && (uint64_t)(a->n - a->base) > c->max_actions)
         return sv_error(r, n, "total number of actions exceeds policy "
-                        "limit (%d > %llu)", a->n,
+                        "limit (%d > %llu)", a->n - a->base,
                         (unsigned long long)c->max_actions);
-    for (i = 0; i < a->n; i++)
+    for (i = a->base; i < a->n; i++)
         redirects += a->act[i].type == SIEVE_REDIRECT;
     if (c->max_redirects && redirects > c->max_redirects)
         return sv_error(r, n, "number of redirect actions exceeds policy "

@@ -44,6 +44,7 @@ struct sv_actions {
     int nglobals;
     char **declared;            /* names the running script made global */
     int ndeclared;
+    int ns_ok;                  /* vars.c holds "global.NAME" names */
 };
 
 /* eval.c */

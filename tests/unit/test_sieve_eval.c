@@ -353,7 +353,7 @@ static void test_control(void **state)
              "if not anyof(false, not true) { fileinto \"E\"; }"),
          .want = "store A\nstore C\nstore E"},
         {.name = "stop in a block", .scripts = R(
-             "require \"fileinto\";\n"
+             "require [\"fileinto\", \"copy\"];\n"
              "if true { fileinto :copy \"A\"; stop; fileinto \"B\"; }\n"
              "fileinto \"C\";"),
          .want = "store A\nkeep INBOX"},
@@ -569,19 +569,24 @@ static void test_sequence(void **state)
              "require [\"fileinto\", \"reject\"];\n"
              "fileinto \"U\";\nredirect \"a@b.c\";\nreject \"x\";"),
          .want_rc = 1, .want = "store B\nkeep INBOX",
-         .want_err = "s1:5: reject/ereject"},
+         .want_err = "s1:4: reject/ereject action conflicts with other "
+         "action: the store action (s1: line 2)"},
+        {.name = "no conflict between scripts", .scripts = R(
+             "require [\"fileinto\", \"copy\"]; fileinto :copy \"B\";",
+             "require \"reject\"; reject \"x\";"),
+         .want = "store B\nreject x"},
         {.name = "error in before: the user's does not run", .scripts = R(
              "require [\"fileinto\", \"copy\", \"reject\"];\n"
              "fileinto :copy \"B1\";\nreject \"x\";",
              "require \"fileinto\"; fileinto \"U\";"),
          .want_rc = 1, .want = "keep INBOX",
-         .want_err = "s0:2: reject/ereject"},
+         .want_err = "s0:3: reject/ereject"},
         {.name = "error keeps the earlier flags", .scripts = R(
              "require \"imap4flags\"; addflag \"A\";",
              "require [\"imap4flags\", \"reject\"];\n"
              "addflag \"B\";\nkeep;\nreject \"x\";"),
          .want_rc = 1, .want = "keep INBOX flags: A",
-         .want_err = "s1:3: reject/ereject"},
+         .want_err = "s1:4: reject/ereject"},
         {.name = "globals not shared between scripts", .scripts = R(
              VA "global \"x\"; set \"x\" \"1\";",
              VA "require \"fileinto\"; global \"x\";\n"
