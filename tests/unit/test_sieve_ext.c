@@ -18,7 +18,7 @@
 
 #include "expect.h"
 
-//D
+#include "../../sieve/date.h"
 #include "../../sieve/mime.h"
 //S
 
@@ -351,12 +351,152 @@ static void test_charset_html(void **state)
     CHECKED();
 }
 
+
+/* date-time values as Dovecot reads them (checked with sieve-test:
+ * date :originalzone "X" "iso8601") */
+static void test_date_parse(void **state)
+{
+    static const struct {
+        const char *in, *want;      /* want NULL: not a date */
+    } cases[] = {
+        {"Wed, 8 Jan 2025 23:34:56 -0500 (EST)", "2025-01-08T23:34:56-05:00"},
+        {"8 Jan 25 23:34 GMT", "2025-01-08T23:34:00Z"},
+        {"Tue, 31 Dec 2024 23:59:60 +0130", "2024-12-31T23:59:59+01:30"},
+        {"Mon, 01 Jan 2024 10:00:00 -0000", "2024-01-01T10:00:00Z"},
+        {"garbage", NULL},
+        {"1 Feb 1999 01:02:03 EDT", "1999-02-01T01:02:03-04:00"},
+        {"Sat, 1 Mar 2025 12:00:00 Z", "2025-03-01T12:00:00Z"},
+        {"from x by y; Thu, 9 Jan 2025 01:02:03 +0100",
+         "2025-01-09T01:02:03+01:00"},
+        {"Wed, 8 Jan 2025 23:34:56", "2025-01-08T23:34:56Z"},
+        {"Wed 8 Jan 2025 23:34:56 +0000", NULL},
+        {"8 January 2025 23:34:56 +0000", "2025-01-08T23:34:56Z"},
+        {"8 Jan 2025 23:34:56 +0000 trailing", "2025-01-08T23:34:56Z"},
+        {"1 Mar 69 12:00:00 +0000", "2069-03-01T12:00:00Z"},
+        {"1 Mar 70 12:00:00 +0000", "1970-03-01T12:00:00Z"},
+        {"1 Mar 00 12:00:00 +0000", "2000-03-01T12:00:00Z"},
+        {"1 Mar 101 12:00:00 +0000", NULL},
+        {"1 Mar 1960 12:00:00 +0000", "1960-03-01T12:00:00Z"},
+        {"1 Mar 2200 12:00:00 +0000", "2200-03-01T12:00:00Z"},
+        {"  1   Mar  2001  1:2:3   +0000", NULL},
+        {"1 mar 2001 12:00:00 pst", "2001-03-01T12:00:00Z"},
+        {"1 Mar 2001 12:00:00 A", "2001-03-01T12:00:00+01:00"},
+        {"1 Mar 2001 12:00:00 M", "2001-03-01T12:00:00+12:00"},
+        {"1 Mar 2001 12:00:00 N", "2001-03-01T12:00:00-01:00"},
+        {"1 Mar 2001 12:00:00 Y", "2001-03-01T12:00:00-12:00"},
+        {"1 Mar 2001 12:00:00 J", "2001-03-01T12:00:00Z"},
+        {"1 Mar 2001 12:00:00 XYZ", "2001-03-01T12:00:00Z"},
+        {"1 Mar 2001 12:00:00 +01", "2001-03-01T12:00:00Z"},
+        {"1 Mar 2001 12:00:00 0100", "2001-03-01T12:00:00Z"},
+        {"1 Mar 2001 12:00:00 +0160", "2001-03-01T12:00:00+02:00"},
+        {"1 Mar 2001 12:00:00 +9900", "2001-03-01T12:00:00+99:00"},
+        {"Xyz, 1 Mar 2001 12:00:00 +0000", "2001-03-01T12:00:00Z"},
+        {"Fri,1 Mar 2001 12:00:00 +0000", "2001-03-01T12:00:00Z"},
+        {"1 Mar 2001 12:00 +0000", "2001-03-01T12:00:00Z"},
+        {"1 Mar 2001", NULL},
+        {"100 Mar 2001 12:00:00 +0000", NULL},
+        {"0 Mar 2001 12:00:00 +0000", NULL},
+        {"31 Feb 2001 12:00:00 +0000", NULL},
+        {"29 Feb 2001 12:00:00 +0000", NULL},
+        {"29 Feb 2000 12:00:00 +0000", "2000-02-29T12:00:00Z"},
+        {"1 Mar 2001 25:00:00 +0000", NULL},
+        {"1 Mar 2001 12:60:00 +0000", NULL},
+        {"1 Mar 2001 12:00:61 +0000", NULL},
+        {"1 Mar 2001 12:00:00 (comment) +0000", "2001-03-01T12:00:00Z"},
+        {"1 Mar 1969 23:59:59 -0100", "1969-03-01T23:59:59-01:00"},
+        {"", NULL},
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct sv_date d;
+        char out[64] = "(none)";
+        int rc = sv_date_parse(cases[i].in, strlen(cases[i].in), &d);
+
+        if (rc == 0)
+            sv_date_part(d.t, d.zone, "iso8601", out, sizeof(out));
+        EXPECT_STR(cases[i].in, out, cases[i].want ? cases[i].want
+                   : "(none)");
+    }
+    CHECKED();
+}
+
+/* every date part of one instant, in the zone written and two others */
+static void test_date_parts(void **state)
+{
+    static const struct {
+        const char *zone, *part, *want;
+    } cases[] = {
+        /* Wed, 8 Jan 2025 23:34:56 -0500 */
+        {"-0500", "year", "2025"}, {"-0500", "month", "01"},
+        {"-0500", "day", "08"}, {"-0500", "date", "2025-01-08"},
+        {"-0500", "julian", "60683"}, {"-0500", "hour", "23"},
+        {"-0500", "minute", "34"}, {"-0500", "second", "56"},
+        {"-0500", "time", "23:34:56"},
+        {"-0500", "iso8601", "2025-01-08T23:34:56-05:00"},
+        {"-0500", "std11", "Wed, 08 Jan 2025 23:34:56 -0500"},
+        {"-0500", "zone", "-0500"}, {"-0500", "weekday", "3"},
+        {"-0500", "WeekDay", "3"}, {"-0500", "century", NULL},
+        {"+0000", "date", "2025-01-09"}, {"+0000", "time", "04:34:56"},
+        {"+0000", "iso8601", "2025-01-09T04:34:56Z"},
+        {"+0000", "std11", "Thu, 09 Jan 2025 04:34:56 +0000"},
+        {"+0000", "zone", "+0000"}, {"+0000", "weekday", "4"},
+        {"+0000", "julian", "60684"},
+        {"+0100", "time", "05:34:56"},
+        {"+0100", "iso8601", "2025-01-09T05:34:56+01:00"},
+        {"+0100", "std11", "Thu, 09 Jan 2025 05:34:56 +0100"},
+        {"+0530", "iso8601", "2025-01-09T10:04:56+05:30"},
+        {"-1200", "date", "2025-01-08"}, {"-1200", "hour", "16"},
+    };
+    struct sv_date d;
+    const char *v = "Wed, 8 Jan 2025 23:34:56 -0500";
+    size_t i;
+
+    (void)state;
+    assert_int_equal(sv_date_parse(v, strlen(v), &d), 0);
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char out[64] = "(unknown)", name[64];
+        int zone;
+
+        snprintf(name, sizeof(name), "%s %s", cases[i].zone, cases[i].part);
+        EXPECT_INT(name, sv_date_zone(cases[i].zone, &zone), 0);
+        sv_date_part(d.t, zone, cases[i].part, out, sizeof(out));
+        EXPECT_STR(name, out, cases[i].want ? cases[i].want : "(unknown)");
+    }
+    /* zones: only [+-]hhmm */
+    {
+        int z = 0;
+        EXPECT_INT("zone +0100", sv_date_zone("+0100", &z), 0);
+        EXPECT_INT("zone +0100 value", z, 60);
+        EXPECT_INT("zone -0930", sv_date_zone("-0930", &z), 0);
+        EXPECT_INT("zone -0930 value", z, -570);
+        EXPECT_INT("zone 0100", sv_date_zone("0100", &z), -1);
+        EXPECT_INT("zone +01", sv_date_zone("+01", &z), -1);
+        EXPECT_INT("zone +01000", sv_date_zone("+01000", &z), -1);
+        EXPECT_INT("zone GMT", sv_date_zone("GMT", &z), -1);
+    }
+    /* before the epoch, a leap day, the weekday on both sides */
+    {
+        char out[64];
+        sv_date_part(-1, 0, "std11", out, sizeof(out));
+        EXPECT_STR("epoch-1", out, "Wed, 31 Dec 1969 23:59:59 +0000");
+        sv_date_part(-1, 0, "julian", out, sizeof(out));
+        EXPECT_STR("epoch-1 julian", out, "40586");
+        sv_date_part(951782400, 0, "date", out, sizeof(out));
+        EXPECT_STR("leap day", out, "2000-02-29");
+    }
+    CHECKED();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_body),
         cmocka_unit_test(test_body_large),
         cmocka_unit_test(test_charset_html),
+        cmocka_unit_test(test_date_parse),
+        cmocka_unit_test(test_date_parts),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
