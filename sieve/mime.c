@@ -1,0 +1,894 @@
+/*
+ * mime.c - the parts of a stored message, for the body test (RFC 5173)
+ *
+ * An entity (the message, a part, the message inside a message/rfc822
+ * part) is a byte range of the file: its header is read line by line
+ * for Content-Type and Content-Transfer-Encoding, a multipart body is
+ * scanned for its boundary lines (RFC 2046 5.1.1: the line break before
+ * a delimiter belongs to it), and the parts found are walked in turn,
+ * at most SV_MIME_DEPTH levels deep.  Nothing is held but the part
+ * being matched, decoded, up to SV_MIME_MAX bytes.
+ *
+ * What a test sees follows Pigeonhole: a part's text without the line
+ * break before the next delimiter; a multipart's preamble and epilogue
+ * as two strings; for a message/rfc822 part, the enclosed header.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "mime.h"
+
+#define BLOCK 16384
+#define FIELD_MAX 2048          /* a Content-* value kept, unfolded */
+#define MAX_PARTS 1000          /* parts of one multipart walked */
+
+/* A line reader over [off, end) of the source. */
+struct rd {
+    const struct sv_mime_src *src;
+    uint64_t end;
+    uint64_t boff;              /* file offset of buf[0] */
+    size_t pos, len;
+    char buf[BLOCK];
+};
+
+struct walker {
+    const struct sv_mime_src *src;
+    enum sv_mime_mode mode;
+    const char *const *types;
+    int ntypes;
+    int (*fn)(void *arg, const char *v, size_t len);
+    void *arg;
+    struct rd rd;
+};
+
+/* What an entity's header says of its content. */
+struct entity {
+    char type[128];             /* "type/subtype", lowercase */
+    char boundary[128];
+    char charset[128];
+    enum sv_mime_cte cte;
+    uint64_t hdr_end;           /* the blank line's offset */
+    uint64_t body;              /* after the blank line */
+};
+
+static void rd_init(struct rd *r, const struct sv_mime_src *src,
+                    uint64_t off, uint64_t end)
+{
+    r->src = src;
+    r->end = end < src->size ? end : src->size;
+    r->boff = off;
+    r->pos = r->len = 0;
+}
+
+/* rd_fill - more bytes: 1, 0 at the range's end, -1 on error */
+static int rd_fill(struct rd *r)
+{
+    uint64_t off = r->boff + r->len;
+    size_t want = BLOCK;
+    long got;
+
+    if (off >= r->end)
+        return 0;
+    if (r->end - off < want)
+        want = (size_t)(r->end - off);
+    got = r->src->pread(r->src->arg, r->buf, want, off);
+    if (got < 0)
+        return -1;
+    if (got == 0)
+        return 0;
+    r->boff = off;
+    r->pos = 0;
+    r->len = (size_t)got;
+    return 1;
+}
+
+/*
+ * rd_line - the next line: its first cap-1 bytes into line (without the
+ * LF, NUL-terminated), *total its full length, *start its offset, *next
+ * the offset after its LF.  1, 0 at the end, -1 on error.
+ */
+static int rd_line(struct rd *r, char *line, size_t cap, size_t *total,
+                   uint64_t *start, uint64_t *next)
+{
+    size_t n = 0;
+    int rc, any = 0;
+
+    *start = r->boff + r->pos;
+    for (;;) {
+        if (r->pos == r->len) {
+            rc = rd_fill(r);
+            if (rc < 0)
+                return -1;
+            if (rc == 0) {
+                if (!any)
+                    return 0;
+                break;
+            }
+            if (!any)
+                *start = r->boff;
+        }
+        char *p = r->buf + r->pos;
+        size_t avail = r->len - r->pos;
+        char *lf = memchr(p, '\n', avail);
+        size_t take = lf ? (size_t)(lf - p) : avail;
+
+        any = 1;
+        if (n + 1 < cap) {
+            size_t c = take < cap - 1 - n ? take : cap - 1 - n;
+            memcpy(line + n, p, c);
+        }
+        n += take;
+        r->pos += take + (lf != NULL);
+        if (lf)
+            break;
+    }
+    line[n < cap ? n : cap - 1] = '\0';
+    *total = n;
+    *next = r->boff + r->pos;
+    return 1;
+}
+
+void sv_mime_buf_add(struct sv_mime_buf *b, const char *s, size_t len)
+{
+    if (b->len + len > b->max) {
+        len = b->max - b->len;
+        b->cut = 1;
+    }
+    if (len == 0)
+        return;
+    if (b->len + len + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        char *p;
+
+        while (cap < b->len + len + 1)
+            cap *= 2;
+        p = realloc(b->p, cap);
+        if (!p) {
+            b->cut = 1;         /* out of memory: what we have is matched */
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, len);
+    b->len += len;
+    b->p[b->len] = '\0';
+}
+
+void sv_mime_buf_free(struct sv_mime_buf *b)
+{
+    free(b->p);
+    memset(b, 0, sizeof(*b));
+}
+
+/* ---- transfer decoding ---- */
+
+enum sv_mime_cte sv_mime_cte(const char *v)
+{
+    while (*v == ' ' || *v == '\t')
+        v++;
+    if (strncasecmp(v, "quoted-printable", 16) == 0)
+        return SV_CTE_QP;
+    if (strncasecmp(v, "base64", 6) == 0)
+        return SV_CTE_BASE64;
+    return SV_CTE_NONE;
+}
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = tolower(c);
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+static int b64val(int c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+')
+        return 62;
+    if (c == '/')
+        return 63;
+    return -1;
+}
+
+/* qp states: in text, after '=', after "=X", blanks after a soft '=' */
+enum { QP_TEXT, QP_EQ, QP_HEX, QP_SOFT };
+
+static void qp_flush(struct sv_mime_dec *d, struct sv_mime_buf *out)
+{
+    sv_mime_buf_add(out, d->hold, d->nhold);
+    d->nhold = 0;
+}
+
+/* qp_byte - one byte of quoted-printable (RFC 2045 6.7) */
+static void qp_byte(struct sv_mime_dec *d, char c, struct sv_mime_buf *out)
+{
+    int h;
+
+    switch (d->st) {
+    case QP_EQ:
+        if ((h = hexval((unsigned char)c)) >= 0) {
+            d->hex = h;
+            d->st = QP_HEX;
+            return;
+        }
+        d->st = QP_TEXT;
+        if (c == '\n')
+            return;             /* a soft line break */
+        if (c == ' ' || c == '\t' || c == '\r') {
+            d->st = QP_SOFT;    /* "=" then blanks: still a soft break */
+            return;
+        }
+        sv_mime_buf_add(out, "=", 1);   /* not an escape: kept as is */
+        break;
+    case QP_HEX:
+        d->st = QP_TEXT;
+        if ((h = hexval((unsigned char)c)) >= 0) {
+            char b = (char)(d->hex * 16 + h);
+            sv_mime_buf_add(out, &b, 1);
+            return;
+        }
+        sv_mime_buf_add(out, "=", 1);
+        sv_mime_buf_add(out, "0123456789ABCDEF" + d->hex, 1);
+        break;
+    case QP_SOFT:
+        if (c == ' ' || c == '\t' || c == '\r')
+            return;
+        d->st = QP_TEXT;
+        if (c == '\n')
+            return;
+        break;
+    }
+    /* QP_TEXT: blanks at a line's end are padding (6.7 rule 3) */
+    if (c == ' ' || c == '\t' || c == '\r') {
+        if (d->nhold == sizeof(d->hold))
+            qp_flush(d, out);
+        d->hold[d->nhold++] = c;
+        return;
+    }
+    if (c == '\n') {
+        d->nhold = 0;
+        sv_mime_buf_add(out, "\n", 1);
+        return;
+    }
+    qp_flush(d, out);
+    if (c == '=')
+        d->st = QP_EQ;
+    else
+        sv_mime_buf_add(out, &c, 1);
+}
+
+void sv_mime_decode(struct sv_mime_dec *d, const char *in, size_t len,
+                    struct sv_mime_buf *out)
+{
+    size_t i;
+    int v;
+
+    switch (d->cte) {
+    case SV_CTE_NONE:
+        sv_mime_buf_add(out, in, len);
+        break;
+    case SV_CTE_QP:
+        for (i = 0; i < len && !out->cut; i++)
+            qp_byte(d, in[i], out);
+        break;
+    case SV_CTE_BASE64:
+        /* characters outside the alphabet (line breaks, '=') are
+         * skipped, as RFC 2045 6.8 asks */
+        for (i = 0; i < len && !out->cut; i++) {
+            if ((v = b64val((unsigned char)in[i])) < 0)
+                continue;
+            d->acc = (d->acc << 6 | (unsigned)v) & 0xffffff;
+            d->nbits += 6;
+            if (d->nbits >= 8) {
+                char b = (char)(d->acc >> (d->nbits - 8) & 0xff);
+                d->nbits -= 8;
+                sv_mime_buf_add(out, &b, 1);
+            }
+        }
+        break;
+    }
+}
+
+void sv_mime_decode_end(struct sv_mime_dec *d, struct sv_mime_buf *out)
+{
+    if (d->cte == SV_CTE_QP) {
+        if (d->st == QP_EQ)
+            sv_mime_buf_add(out, "=", 1);
+        else if (d->st == QP_HEX) {
+            sv_mime_buf_add(out, "=", 1);
+            sv_mime_buf_add(out, "0123456789ABCDEF" + d->hex, 1);
+        }
+        d->nhold = 0;           /* blanks at the very end go too */
+    }
+    d->st = QP_TEXT;
+    d->nbits = 0;
+}
+
+/* ---- charsets ---- */
+
+static int is_utf8_name(const char *cs)
+{
+    return *cs == '\0' || strcasecmp(cs, "utf-8") == 0
+        || strcasecmp(cs, "utf8") == 0 || strcasecmp(cs, "us-ascii") == 0;
+}
+
+void sv_mime_utf8(struct sv_mime_buf *b, const char *charset)
+{
+    struct sv_mime_buf o = {.max = b->max};
+    iconv_t cd;
+    char *ip = b->p;
+    size_t il = b->len;
+
+    if (b->len == 0 || is_utf8_name(charset))
+        return;                 /* us-ascii with 8-bit bytes: kept */
+    cd = iconv_open("UTF-8", charset);
+    if (cd == (iconv_t)-1)
+        return;                 /* unknown: the bytes as they are */
+    while (il > 0 && !o.cut) {
+        char tmp[4096], *op = tmp;
+        size_t ol = sizeof(tmp);
+        size_t rc = iconv(cd, &ip, &il, &op, &ol);
+
+        sv_mime_buf_add(&o, tmp, (size_t)(op - tmp));
+        if (rc != (size_t)-1)
+            break;
+        if (errno == E2BIG)
+            continue;
+        /* EILSEQ, or EINVAL at the end: the byte becomes U+FFFD */
+        sv_mime_buf_add(&o, "\xef\xbf\xbd", 3);
+        ip++;
+        il--;
+        iconv(cd, NULL, NULL, NULL, NULL);
+    }
+    iconv_close(cd);
+    o.cut |= b->cut;
+    sv_mime_buf_free(b);
+    *b = o;
+}
+
+/* ---- HTML to text ---- */
+
+static const struct {
+    const char *name;
+    unsigned cp;
+} entities[] = {
+    {"amp", '&'}, {"lt", '<'}, {"gt", '>'}, {"quot", '"'}, {"apos", '\''},
+    {"nbsp", 0xa0}, {"copy", 0xa9}, {"reg", 0xae}, {"trade", 0x2122},
+    {"euro", 0x20ac}, {"pound", 0xa3}, {"yen", 0xa5}, {"cent", 0xa2},
+    {"sect", 0xa7}, {"deg", 0xb0}, {"laquo", 0xab}, {"raquo", 0xbb},
+    {"ndash", 0x2013}, {"mdash", 0x2014}, {"lsquo", 0x2018},
+    {"rsquo", 0x2019}, {"ldquo", 0x201c}, {"rdquo", 0x201d},
+    {"bull", 0x2022}, {"hellip", 0x2026}, {"middot", 0xb7},
+    {"auml", 0xe4}, {"ouml", 0xf6}, {"uuml", 0xfc}, {"Auml", 0xc4},
+    {"Ouml", 0xd6}, {"Uuml", 0xdc}, {"szlig", 0xdf}, {"eacute", 0xe9},
+    {"egrave", 0xe8}, {"agrave", 0xe0}, {"aacute", 0xe1}, {"ccedil", 0xe7},
+    {"ecirc", 0xea}, {"iacute", 0xed}, {"oacute", 0xf3}, {"uacute", 0xfa},
+    {"ntilde", 0xf1}, {"Eacute", 0xc9}, {"shy", 0xad}, {"times", 0xd7},
+};
+
+static void put_cp(struct sv_mime_buf *out, unsigned cp)
+{
+    char u[4];
+    size_t n;
+
+    if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        cp = 0xfffd;
+    if (cp < 0x80) {
+        u[0] = (char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        u[0] = (char)(0xc0 | cp >> 6);
+        u[1] = (char)(0x80 | (cp & 0x3f));
+        n = 2;
+    } else if (cp < 0x10000) {
+        u[0] = (char)(0xe0 | cp >> 12);
+        u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+        u[2] = (char)(0x80 | (cp & 0x3f));
+        n = 3;
+    } else {
+        u[0] = (char)(0xf0 | cp >> 18);
+        u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+        u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+        u[3] = (char)(0x80 | (cp & 0x3f));
+        n = 4;
+    }
+    sv_mime_buf_add(out, u, n);
+}
+
+/* entity - "&name;" at s (after the '&'): bytes used, 0 at the end of
+ * the text without its ';' (the rest is dropped, as Dovecot does) */
+static size_t entity(const char *s, size_t len, struct sv_mime_buf *out)
+{
+    char name[10];
+    size_t i, k;
+
+    for (i = 0; i < len; i++) {
+        if (isspace((unsigned char)s[i]) || i >= sizeof(name))
+            return 1;           /* broken: only the '&' goes */
+        if (s[i] == ';')
+            break;
+    }
+    if (i == len)
+        return 0;
+    memcpy(name, s, i);
+    name[i] = '\0';
+    for (k = 0; k < sizeof(entities) / sizeof(entities[0]); k++)
+        if (strcasecmp(entities[k].name, name) == 0) {
+            put_cp(out, entities[k].cp);
+            return i + 2;
+        }
+    if (name[0] == '#') {
+        char *end;
+        unsigned long cp = name[1] == 'x' || name[1] == 'X'
+            ? strtoul(name + 2, &end, 16) : strtoul(name + 1, &end, 10);
+        if (*end == '\0' && end != name + 1 && end != name + 2)
+            put_cp(out, cp > 0x10ffff ? 0xfffd : (unsigned)cp);
+    }
+    return i + 2;               /* unknown: dropped */
+}
+
+static void add_blank(struct sv_mime_buf *out)
+{
+    if (out->len > 0 && out->p[out->len - 1] != ' ')
+        sv_mime_buf_add(out, " ", 1);
+}
+
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* tagname - whether s (after '<') starts with name and then a blank or
+ * '>' */
+static int tagname(const char *s, size_t len, const char *name)
+{
+    size_t n = strlen(name);
+
+    return len > n && strncasecmp(s, name, n) == 0
+        && (is_blank(s[n]) || s[n] == '>');
+}
+
+/* find - where end first starts (case-insensitive) at or after i, or
+ * len when it does not */
+static size_t find(const char *in, size_t len, size_t i, const char *end)
+{
+    size_t n = strlen(end);
+
+    for (; i + n <= len; i++)
+        if (strncasecmp(in + i, end, n) == 0)
+            return i;
+    return len;
+}
+
+void sv_mime_html2text(const char *in, size_t len, struct sv_mime_buf *out)
+{
+    size_t i = 0, n;
+
+    while (i < len && !out->cut) {
+        char c = in[i];
+
+        if (c == '&') {
+            if ((n = entity(in + i + 1, len - i - 1, out)) == 0)
+                return;
+            i += n;
+            continue;
+        }
+        if (c != '<') {
+            sv_mime_buf_add(out, &c, 1);
+            i++;
+            continue;
+        }
+        const char *s = in + i + 1;
+        size_t sl = len - i - 1;
+
+        if (sl >= 3 && memcmp(s, "!--", 3) == 0) {
+            /* a comment: to "--", blanks, ">" */
+            size_t j = i + 4;
+            for (;;) {
+                j = find(in, len, j, "--");
+                if (j < len)
+                    j += 2;
+                while (j < len && is_blank(in[j]))
+                    j++;
+                if (j >= len || in[j] == '>')
+                    break;
+            }
+            i = j + 1;
+        } else if (tagname(s, sl, "script") || tagname(s, sl, "style")) {
+            const char *end = tolower((unsigned char)s[1]) == 'c'
+                ? "</script>" : "</style>";
+            /* the name and the character after it: "<script>" */
+            i = find(in, len, i + strlen(end) - 1, end);
+            if (i >= len)
+                return;         /* never closed: the rest goes */
+            i += strlen(end);
+            add_blank(out);
+        } else if (sl >= 8 && strncasecmp(s, "![CDATA[", 8) == 0) {
+            size_t j = i + 9, e = find(in, len, j, "]]>");
+            sv_mime_buf_add(out, in + j, e - j);
+            i = e + 3;
+        } else {
+            /* a tag: quoted attribute values may hold '>' */
+            char q = 0;
+            for (i++; i < len; i++) {
+                if (q) {
+                    if (in[i] == '\\')
+                        i++;
+                    else if (in[i] == q)
+                        q = 0;
+                } else if (in[i] == '"' || in[i] == '\'')
+                    q = in[i];
+                else if (in[i] == '>')
+                    break;
+            }
+            if (i >= len)
+                return;
+            i++;
+            add_blank(out);
+        }
+    }
+}
+
+/* ---- the structure ---- */
+
+/* skip_cfws - past blanks and (nested) comments */
+static const char *skip_cfws(const char *p)
+{
+    int depth = 0;
+
+    for (; *p; p++) {
+        if (depth) {
+            if (*p == '\\' && p[1])
+                p++;
+            else if (*p == '(')
+                depth++;
+            else if (*p == ')')
+                depth--;
+        } else if (*p == '(')
+            depth++;
+        else if (!isspace((unsigned char)*p))
+            break;
+    }
+    return p;
+}
+
+/* token - a token or quoted string at p into out; the rest */
+static const char *token(const char *p, char *out, size_t cap)
+{
+    size_t n = 0;
+
+    p = skip_cfws(p);
+    if (*p == '"') {
+        for (p++; *p && *p != '"'; p++) {
+            if (*p == '\\' && p[1])
+                p++;
+            if (n + 1 < cap)
+                out[n++] = *p;
+        }
+        if (*p == '"')
+            p++;
+    } else {
+        for (; *p && !isspace((unsigned char)*p) && !strchr("()<>@,;:\\\"/[]?=",
+                                                          *p); p++)
+            if (n + 1 < cap)
+                out[n++] = *p;
+    }
+    out[n] = '\0';
+    return skip_cfws(p);
+}
+
+/* content_type - the type, boundary and charset of a Content-Type value
+ * (RFC 2045 5.1); a value without a '/' leaves the default */
+static void content_type(const char *v, struct entity *e)
+{
+    char type[64], sub[64], name[64], val[128];
+    const char *p = token(v, type, sizeof(type));
+    size_t i;
+
+    if (*p != '/' || !type[0])
+        return;
+    p = token(p + 1, sub, sizeof(sub));
+    if (!sub[0])
+        return;
+    snprintf(e->type, sizeof(e->type), "%s/%s", type, sub);
+    for (i = 0; e->type[i]; i++)
+        e->type[i] = (char)tolower((unsigned char)e->type[i]);
+    while (*p == ';') {
+        p = token(p + 1, name, sizeof(name));
+        if (*p != '=')
+            continue;
+        p = token(p + 1, val, sizeof(val));
+        if (strcasecmp(name, "boundary") == 0)
+            snprintf(e->boundary, sizeof(e->boundary), "%s", val);
+        else if (strcasecmp(name, "charset") == 0)
+            snprintf(e->charset, sizeof(e->charset), "%s", val);
+        while (*p && *p != ';')
+            p++;
+    }
+}
+
+/*
+ * header - read the header of the entity at [s, end) for its content
+ * fields; deftype is the type when none is given (RFC 2046 5.1.5:
+ * message/rfc822 in a multipart/digest).  0 or -1.
+ */
+static int header(struct walker *w, uint64_t s, uint64_t end,
+                  const char *deftype, struct entity *e)
+{
+    char line[1024], field[FIELD_MAX];
+    size_t total, flen = 0;
+    uint64_t start, next;
+    int rc, which = 0;          /* 1: Content-Type, 2: -Transfer- */
+    int done = 0;
+
+    memset(e, 0, sizeof(*e));
+    snprintf(e->type, sizeof(e->type), "%s", deftype);
+    e->hdr_end = e->body = end;
+    rd_init(&w->rd, w->src, s, end);
+    while (!done) {
+        rc = rd_line(&w->rd, line, sizeof(line), &total, &start, &next);
+        if (rc < 0)
+            return -1;
+        size_t l = total < sizeof(line) ? total : sizeof(line) - 1;
+        if (l > 0 && line[l - 1] == '\r')
+            line[--l] = '\0';
+        int folded = rc > 0 && l > 0 && (line[0] == ' ' || line[0] == '\t');
+        if (which && !folded) {
+            field[flen] = '\0';
+            if (which == 1)
+                content_type(field, e);
+            else
+                e->cte = sv_mime_cte(field);
+            which = 0;
+        }
+        if (rc == 0)
+            break;
+        if (l == 0) {
+            e->hdr_end = start;
+            e->body = next;
+            done = 1;
+        } else if (folded && which) {
+            size_t c = l < sizeof(field) - 1 - flen ? l
+                : sizeof(field) - 1 - flen;
+            memcpy(field + flen, line, c);
+            flen += c;
+        } else if (strncasecmp(line, "content-type:", 13) == 0) {
+            which = 1;
+        } else if (strncasecmp(line, "content-transfer-encoding:", 26) == 0) {
+            which = 2;
+        }
+        if (which && !folded) {
+            const char *v = strchr(line, ':') + 1;
+            flen = strlen(v) < sizeof(field) - 1 ? strlen(v)
+                : sizeof(field) - 1;
+            memcpy(field, v, flen);
+        }
+    }
+    return 0;
+}
+
+/* wanted - whether a part of this type is tested */
+static int wanted(const struct walker *w, const char *type)
+{
+    int i;
+
+    if (w->mode == SV_MIME_TEXT)
+        return strncmp(type, "text/", 5) == 0;
+    for (i = 0; i < w->ntypes; i++) {
+        const char *t = w->types[i];
+        size_t n = strlen(t);
+
+        if (n == 0 || strcasecmp(t, type) == 0)
+            return 1;
+        if (!strchr(t, '/') && strncasecmp(t, type, n) == 0
+            && type[n] == '/')
+            return 1;
+    }
+    return 0;
+}
+
+/* emit - the bytes at [a, b), decoded as e says, to the test's fn */
+static int emit(struct walker *w, uint64_t a, uint64_t b,
+                const struct entity *e, int decode)
+{
+    struct sv_mime_buf raw = {.max = SV_MIME_MAX};
+    struct sv_mime_dec dec = {.cte = decode ? e->cte : SV_CTE_NONE};
+    char *blk = w->rd.buf;      /* the reader is done with the range */
+    int rc = 0;
+
+    while (a < b && !raw.cut) {
+        size_t want = b - a < BLOCK ? (size_t)(b - a) : BLOCK;
+        long got = w->src->pread(w->src->arg, blk, want, a);
+
+        if (got < 0) {
+            sv_mime_buf_free(&raw);
+            return -1;
+        }
+        if (got == 0)
+            break;
+        sv_mime_decode(&dec, blk, (size_t)got, &raw);
+        a += (uint64_t)got;
+    }
+    sv_mime_decode_end(&dec, &raw);
+    if (decode && strncmp(e->type, "text/", 5) == 0)
+        sv_mime_utf8(&raw, e->charset);
+    if (decode && w->mode == SV_MIME_TEXT
+        && strcmp(e->type, "text/html") == 0) {
+        struct sv_mime_buf txt = {.max = SV_MIME_MAX};
+
+        sv_mime_html2text(raw.p ? raw.p : "", raw.len, &txt);
+        sv_mime_buf_free(&raw);
+        raw = txt;
+    }
+    rc = w->fn(w->arg, raw.p ? raw.p : "", raw.len);
+    sv_mime_buf_free(&raw);
+    return rc;
+}
+
+struct range {
+    uint64_t a, b;
+};
+
+/*
+ * parts - the boundary lines of a multipart body at [s, end): the
+ * preamble, up to MAX_PARTS parts (*n) and the epilogue (a > b when
+ * there is none).  0 or -1.
+ */
+static int parts(struct walker *w, uint64_t s, uint64_t end,
+                 const char *boundary, struct range *pre,
+                 struct range *part, int *n, struct range *epi)
+{
+    char line[256];
+    size_t total, bl = strlen(boundary);
+    uint64_t start, next, seg = s, content_end = s;
+    int rc, in_part = 0;
+
+    *n = 0;
+    pre->a = s;
+    pre->b = end;
+    epi->a = 1;
+    epi->b = 0;
+    rd_init(&w->rd, w->src, s, end);
+    while ((rc = rd_line(&w->rd, line, sizeof(line), &total, &start,
+                         &next)) > 0) {
+        size_t l = total;
+        if (total >= sizeof(line) || total < 2 + bl
+            || line[0] != '-' || line[1] != '-'
+            || memcmp(line + 2, boundary, bl) != 0) {
+            content_end = start + l - (l > 0 && line[l < sizeof(line)
+                                      ? l - 1 : 0] == '\r');
+            continue;
+        }
+        const char *p = line + 2 + bl;
+        int close = p[0] == '-' && p[1] == '-';
+        if (close)
+            p += 2;
+        while (*p == ' ' || *p == '\t' || *p == '\r')
+            p++;
+        if (*p) {
+            content_end = start + l - (line[l - 1] == '\r');
+            continue;
+        }
+        /* the line break before the delimiter is the delimiter's */
+        uint64_t before = start == seg ? start : content_end;
+        if (!in_part)
+            pre->b = before;
+        else if (*n < MAX_PARTS) {
+            part[*n].a = seg;
+            part[*n].b = before;
+            (*n)++;
+        }
+        in_part = 1;
+        seg = content_end = next;
+        if (close) {
+            epi->a = next;
+            epi->b = end;
+            return 0;
+        }
+    }
+    if (rc < 0)
+        return -1;
+    if (in_part && *n < MAX_PARTS) {
+        part[*n].a = seg;       /* no close delimiter: to the end */
+        part[*n].b = end;
+        (*n)++;
+    }
+    return 0;
+}
+
+static int walk(struct walker *w, uint64_t s, uint64_t end,
+                const char *deftype, int emit_header, int depth);
+
+/* multipart - its preamble and epilogue when wanted, then each part */
+static int multipart(struct walker *w, const struct entity *e,
+                     uint64_t end, int depth)
+{
+    struct range pre, epi, *part;
+    int n, i, rc = 0;
+    const char *deftype = strcmp(e->type, "multipart/digest") == 0
+        ? "message/rfc822" : "text/plain";
+
+    part = malloc(MAX_PARTS * sizeof(*part));
+    if (!part)
+        return -1;
+    if (parts(w, e->body, end, e->boundary, &pre, part, &n, &epi) < 0) {
+        free(part);
+        return -1;
+    }
+    if (wanted(w, e->type)) {
+        if (pre.b > pre.a)
+            rc = emit(w, pre.a, pre.b, e, 0);
+        if (rc == 0 && epi.b > epi.a)
+            rc = emit(w, epi.a, epi.b, e, 0);
+    }
+    for (i = 0; i < n && rc == 0; i++)
+        rc = walk(w, part[i].a, part[i].b, deftype, 0, depth + 1);
+    free(part);
+    return rc;
+}
+
+/* walk - the entity at [s, end): its parts, recursively */
+static int walk(struct walker *w, uint64_t s, uint64_t end,
+                const char *deftype, int emit_header, int depth)
+{
+    struct entity e;
+
+    if (depth > SV_MIME_DEPTH)
+        return 0;               /* deeper parts are not looked into */
+    if (header(w, s, end, deftype, &e) < 0)
+        return -1;
+    if (emit_header) {
+        int rc = emit(w, s, e.hdr_end, &e, 0);
+        if (rc != 0)
+            return rc;
+    }
+    if (strncmp(e.type, "multipart/", 10) == 0 && e.boundary[0])
+        return multipart(w, &e, end, depth);
+    if (strcmp(e.type, "message/rfc822") == 0)
+        return walk(w, e.body, end, "text/plain", wanted(w, e.type),
+                    depth + 1);
+    if (wanted(w, e.type))
+        return emit(w, e.body, end, &e, 1);
+    return 0;
+}
+
+int sv_mime_body(const struct sv_mime_src *src, enum sv_mime_mode mode,
+                 const char *const *types, int ntypes,
+                 int (*fn)(void *arg, const char *v, size_t len),
+                 void *arg)
+{
+    struct walker *w = calloc(1, sizeof(*w));
+    struct entity e;
+    int rc;
+
+    if (!w)
+        return -1;
+    w->src = src;
+    w->mode = mode;
+    w->types = types;
+    w->ntypes = ntypes;
+    w->fn = fn;
+    w->arg = arg;
+    if (mode == SV_MIME_RAW) {
+        rc = header(w, 0, src->size, "text/plain", &e);
+        if (rc == 0)
+            rc = emit(w, e.body, src->size, &e, 0);
+    } else
+        rc = walk(w, 0, src->size, "text/plain", 0, 0);
+    free(w);
+    return rc;
+}
