@@ -1,0 +1,3 @@
+# msg: multipart.eml spam.eml
+require ["body", "fileinto"];
+if body :content ["text/html", "application"] :contains ["PRIZE", "SecretWord"] { fileinto "hit"; }

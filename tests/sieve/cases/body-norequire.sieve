@@ -1,0 +1,2 @@
+# msg: plain.eml
+if body :contains "x" { discard; }

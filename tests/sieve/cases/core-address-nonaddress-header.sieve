@@ -1,0 +1,2 @@
+# msg: plain.eml
+if address :contains "subject" "Tuesday" { discard; }

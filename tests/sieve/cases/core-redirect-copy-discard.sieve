@@ -1,0 +1,4 @@
+# msg: plain.eml
+require "copy";
+redirect :copy "a@example.net";
+discard;

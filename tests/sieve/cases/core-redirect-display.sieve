@@ -1,0 +1,2 @@
+# msg: plain.eml
+redirect "Carol <carol@example.net>";

@@ -1,0 +1,6 @@
+# msg: plain.eml
+require ["imap4flags", "fileinto"];
+addflag "\\Seen";
+fileinto "A";
+removeflag "\\Seen";
+keep;

@@ -1,0 +1,4 @@
+# msg: spam.eml
+require ["include"];
+include :global "spam";
+redirect "never@example.net";

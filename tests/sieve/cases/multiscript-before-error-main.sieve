@@ -1,0 +1,3 @@
+# msg: plain.eml
+# args: -s runtime-error.sieve
+keep;

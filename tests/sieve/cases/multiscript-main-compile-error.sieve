@@ -1,0 +1,3 @@
+# msg: plain.eml
+# args: -s copy-archive.sieve
+if header { keep; }

@@ -1,0 +1,4 @@
+# msg: plain.eml
+# args: -s copy-archive.sieve
+require "reject";
+reject "go away";

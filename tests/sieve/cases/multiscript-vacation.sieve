@@ -1,0 +1,4 @@
+# msg: plain.eml
+# args: -s flag-seen.sieve
+require "vacation";
+vacation "away";

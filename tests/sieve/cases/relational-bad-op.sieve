@@ -1,0 +1,3 @@
+# msg: plain.eml
+require "relational";
+if header :value "gte" "subject" "x" { discard; }

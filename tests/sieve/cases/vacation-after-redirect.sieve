@@ -1,0 +1,4 @@
+# msg: plain.eml
+require "vacation";
+redirect "carol@example.net";
+vacation "away";

@@ -1,0 +1,3 @@
+# msg: plain.eml
+require "vacation";
+vacation :days 0 "away";

@@ -1,0 +1,3 @@
+# msg: plain.eml
+require "vacation";
+vacation :seconds 60 "away";
