@@ -437,6 +437,11 @@ static int check_regex(struct sv_parser *p, struct sv_node *n)
     regex_t re;
     int rc;
 
+    if (n->cmp == SV_NUMERIC)
+        return sv_parse_error(p, n->cmp_arg->line, n->cmp_arg->col, "regex "
+                              "match type only supports i;octet and "
+                              "i;ascii-casemap comparators");
+
     for (int i = 0; i < keys->n; i++) {
         if (keys->v[i].has_var && (p->s->ext & SV_EXT_VARIABLES))
             continue;

@@ -121,6 +121,15 @@ static void test_valid(void **state)
         "keep; /* multi\n line */ stop;",
         "require \"encoded-character\"; keep;",
         "redirect \"a\\@b.c\";",
+        "redirect \"Name <a@b.c>\"; redirect \"<a@b.c>\";",
+        "redirect \"a(comment)@b.c\"; redirect \"\\\"a b\\\"@[1.2.3.4]\";",
+        "require \"fileinto\"; fileinto \"\";",
+        "require \"envelope\"; if envelope [\"TO\", \"auth\"] \"a\" {stop;}",
+        "require [\"envelope\", \"variables\"]; if envelope \"${x}\" \"a\" "
+        "{ stop; }",
+        "require \"variables\"; set :lower :upperfirst :quotewildcard "
+        ":length \"a\" \"b\";",
+        "require \"vacation\"; vacation :from \"Me <me@x.org>\" \"r\";",
         "if not not not true { stop; }",
     };
     struct sieve_script *s;
@@ -278,7 +287,21 @@ static void test_errors(void **state)
         {"redirect \"foo\";", 1, 10, "redirect address 'foo' is invalid"},
         {"require \"fileinto\";\nfileinto \"a\xff" "b\";", 2, 10,
          "invalid utf-8"},
-        {"require \"fileinto\";\nfileinto \"\";", 2, 10, "empty"},
+        {"redirect \"a b@c.d\";", 1, 10, "address 'a b@c.d' is invalid"},
+        {"redirect \"a@b..c\";", 1, 10, "is invalid"},
+        {"redirect \"<>\";", 1, 10, "is invalid"},
+        {"redirect \"Name <a@b.c>, c@d.e\";", 1, 10, "is invalid"},
+        {"require \"vacation\"; vacation :from \"bad\" \"x\";", 1, 36,
+         ":from address 'bad' is invalid"},
+        {"require \"envelope\"; if envelope [\"from\", \"x\"] \"a\" {stop;}",
+         1, 42, "envelope part 'x' is not supported"},
+        {"require \"variables\"; set :lower :upper \"a\" \"b\";", 1, 33,
+         "modifiers :lower and :upper"},
+        {"require \"variables\"; set :upperfirst :length :lowerfirst \"a\" "
+         "\"b\";", 1, 46, "modifiers :upperfirst and :lowerfirst"},
+        {"require [\"regex\", \"comparator-i;ascii-numeric\"];\nif header "
+         ":regex :comparator \"i;ascii-numeric\" \"a\" \"b\" { stop; }", 2, 30,
+         "regex match type only supports"},
         /* encoded-character */
         {"require [\"encoded-character\", \"fileinto\"];\n"
          "fileinto \"${unicode:110000}\";", 2, 10, "invalid unicode "
