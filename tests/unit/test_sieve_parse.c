@@ -131,6 +131,12 @@ static void test_valid(void **state)
         ":length \"a\" \"b\";",
         "require \"vacation\"; vacation :from \"Me <me@x.org>\" \"r\";",
         "if not not not true { stop; }",
+        "require [\"variables\", \"fileinto\"]; fileinto \"${32}${a.}${1a}"
+        "${.x}${}\";",
+        "require \"fileinto\"; fileinto \"${a.b}\";",
+        "keep;\rstop; # a\rb\n/* \r */",
+        "if header:contains\"a\"\"b\"{stop;}",
+        "if allof(anyof(true), not false) {stop;}",
     };
     struct sieve_script *s;
     struct sieve_error err;
@@ -310,6 +316,16 @@ static void test_errors(void **state)
          "fileinto \"${unicode:D800}\";", 2, 10, "0x0000d800"},
         {"require [\"encoded-character\", \"fileinto\"];\n"
          "fileinto \"a${hex:00}\";", 2, 10, "encoded NUL"},
+        /* variables */
+        {"require [\"variables\", \"fileinto\"];\nfileinto \"x${a.b}\";", 2,
+         10, "unknown namespace 'a'"},
+        {"require [\"variables\"];\nif string \"${33}\" \"\" { stop; }", 2,
+         11, "match value index 33 out of range"},
+        /* stray CR in strings */
+        {"require \"fileinto\";\nfileinto \"a\rb\";", 2, 12,
+         "stray carriage-return"},
+        {"require \"fileinto\";\nfileinto text:\nab\rc\n.\n;", 3, 3,
+         "stray carriage-return"},
         /* include names */
         {"require \"include\"; include \"a/b\";", 1, 28,
          "invalid script name 'a/b'"},
