@@ -152,6 +152,33 @@ static int v_redirect(struct sv_parser *p, struct sv_node *n)
     return 0;
 }
 
+/* v_address - RFC 5228 5.1: only headers that hold addresses, the set
+ * Pigeonhole allows */
+static int v_address(struct sv_parser *p, struct sv_node *n)
+{
+    static const char *const ok[] = {
+        "from", "sender", "to", "cc", "bcc", "reply-to", "resent-from",
+        "resent-sender", "resent-to", "resent-cc", "resent-bcc",
+        "resent-reply-to", "delivered-to", "errors-to", "x-original-to",
+        "mail-followup-to", "mail-reply-to", "return-receipt-to",
+        "apparently-to", "x-beenthere", NULL
+    };
+    const struct sv_arg *a = n->pos[0];
+    int k;
+
+    for (int i = 0; i < a->n; i++) {
+        if (a->v[i].has_var && (p->s->ext & SV_EXT_VARIABLES))
+            continue;
+        for (k = 0; ok[k] != NULL && strcasecmp(ok[k], a->v[i].s) != 0; k++)
+            ;
+        if (ok[k] == NULL)
+            return sv_parse_error(p, a->v[i].line, a->v[i].col, "specified "
+                                  "header '%s' is not allowed for the "
+                                  "address test", a->v[i].s);
+    }
+    return 0;
+}
+
 /* v_envelope - RFC 5228 5.4: "from" and "to"; Pigeonhole adds "auth" */
 static int v_envelope(struct sv_parser *p, struct sv_node *n)
 {
@@ -401,7 +428,7 @@ static const struct sv_def defs[] = {
     {"global", SV_GLOBAL, SV_COMMAND, "include", "L", NULL, 0, v_global},
 
     /* RFC 5228 tests */
-    {"address", SV_ADDRESS, SV_TEST, NULL, "LL", NULL, MCA, NULL},
+    {"address", SV_ADDRESS, SV_TEST, NULL, "LL", NULL, MCA, v_address},
     {"allof", SV_ALLOF, SV_TEST, NULL, "", NULL, SV_F_TESTLIST, NULL},
     {"anyof", SV_ANYOF, SV_TEST, NULL, "", NULL, SV_F_TESTLIST, NULL},
     {"envelope", SV_ENVELOPE, SV_TEST, "envelope", "LL", NULL, MCA,

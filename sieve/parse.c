@@ -761,7 +761,8 @@ static int parse_test(struct sv_parser *p, struct sv_node **out)
 {
     int paren, rc;
 
-    if (p->tdepth >= SV_MAX_NESTING)
+    /* as Pigeonhole counts: the command holding the tests is a level */
+    if (p->tdepth + 1 >= SV_MAX_NESTING)
         return sv_parse_error(p, p->tok.line, p->tok.col, "cannot nest tests"
                               " deeper than %d levels", SV_MAX_NESTING);
     p->tdepth++;
@@ -790,7 +791,8 @@ static int parse_command(struct sv_parser *p, struct sv_node **out,
     if (parse_args(p, n) < 0 || parse_subtests(p, n, &paren) < 0)
         return -1;
     if (p->tok.type == SV_T_LBRACE) {
-        if (p->depth >= SV_MAX_NESTING)
+        /* as Pigeonhole counts: the top level is a level */
+        if (p->depth + 1 >= SV_MAX_NESTING)
             return sv_parse_error(p, p->tok.line, p->tok.col, "cannot nest "
                                   "command blocks deeper than %d levels",
                                   SV_MAX_NESTING);
