@@ -815,6 +815,62 @@ static void test_result_fields(void **state)
     CHECKED();
 }
 
+/*
+ * test_cpu_limit - a script that takes longer than max_cpu_time stops
+ * with a runtime error and keeps: 40,000 :matches over a long subject
+ * are several seconds of CPU, the limit one
+ */
+static void test_cpu_limit(void **state)
+{
+    static const char test[] =
+        "if header :matches \"subject\" \"*a*a*a*a*a*a*a*a*a*a*b\" "
+        "{ fileinto \"X\"; }\n";
+    size_t ntests = 40000, sublen = 8000, len, o, i;
+    struct sieve_conf c;
+    struct sieve_script *s = NULL;
+    struct sieve_env env;
+    struct sieve_error err;
+    struct sieve_result res;
+    struct buf msg;
+    char *text, *m;
+
+    (void)state;
+    conf_init(&c);
+    c.max_script_size = 0;
+    c.max_cpu_time = 1;
+    len = strlen("require \"fileinto\";\n") + ntests * strlen(test) + 1;
+    text = malloc(len);
+    m = malloc(sublen + 64);
+    assert_non_null(text);
+    assert_non_null(m);
+    strcpy(text, "require \"fileinto\";\n");
+    o = strlen(text);
+    for (i = 0; i < ntests; i++, o += strlen(test))
+        memcpy(text + o, test, strlen(test));
+    text[o] = '\0';
+    strcpy(m, "Subject: ");
+    memset(m + 9, 'a', sublen);
+    strcpy(m + 9 + sublen, "\n\nbody\n");
+    msg.s = m;
+    msg.len = strlen(m);
+    memset(&env, 0, sizeof(env));
+    env.from = "a@b.c";
+    env.size = msg.len;
+    env.pread = buf_pread;
+    env.arg = &msg;
+    assert_int_equal(sieve_parse_text(&c, "cpu", text, strlen(text), &s,
+                                      &err), 0);
+    EXPECT_INT("cpu", sieve_execute(&c, &s, 1, &env, &res, &err), 1);
+    EXPECT_STR("cpu", err.text, "execution exceeded CPU time limit");
+    EXPECT_INT("cpu", res.n, 1);
+    EXPECT_INT("cpu", res.n > 0 && res.act[0].implicit, 1);
+    sieve_result_free(&res);
+    sieve_script_free(s);
+    free(text);
+    free(m);
+    CHECKED();
+}
+
 static int setup(void **state)
 {
     const char *tmp = getenv("TMPDIR");
@@ -842,6 +898,7 @@ int main(void)
         cmocka_unit_test(test_include),
         cmocka_unit_test(test_vacation),
         cmocka_unit_test(test_result_fields),
+        cmocka_unit_test(test_cpu_limit),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
