@@ -10,6 +10,7 @@
  * The implicit keep is added last, unless an explicit store into the
  * default folder already does its work.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -271,16 +272,60 @@ int sv_cmd_keep(struct sv_run *r, const struct sv_node *n)
 
 int sv_cmd_discard(struct sv_run *r, const struct sv_node *n)
 {
-    (void)n;
     r->acts->keep = 0;
+    r->acts->discard_script = r->script;
+    r->acts->discard_line = n->line;
     return 0;
 }
 
+/* utf8_valid - s[0..len) is well-formed UTF-8 (RFC 3629) */
+static int utf8_valid(const unsigned char *s, size_t len)
+{
+    size_t i = 0, k, n;
+    uint32_t c;
+
+    while (i < len) {
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        if (s[i] >= 0xc2 && s[i] <= 0xdf) {
+            n = 1;
+            c = s[i] & 0x1f;
+        } else if (s[i] >= 0xe0 && s[i] <= 0xef) {
+            n = 2;
+            c = s[i] & 0x0f;
+        } else if (s[i] >= 0xf0 && s[i] <= 0xf4) {
+            n = 3;
+            c = s[i] & 0x07;
+        } else {
+            return 0;
+        }
+        if (len - i <= n)
+            return 0;
+        for (k = 1; k <= n; k++) {
+            if ((s[i + k] & 0xc0) != 0x80)
+                return 0;
+            c = c << 6 | (s[i + k] & 0x3f);
+        }
+        if ((n == 2 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
+            (n == 3 && (c < 0x10000 || c > 0x10ffff)))
+            return 0;
+        i += n + 1;
+    }
+    return 1;
+}
+
+/*
+ * sv_cmd_fileinto - the folder as written: the delivery maps it and
+ * falls back to INBOX when it cannot be made.  Only a name that is not
+ * UTF-8 is an error here (RFC 5228 2.7.2, as Pigeonhole checks it).
+ */
 int sv_cmd_fileinto(struct sv_run *r, const struct sv_node *n)
 {
     char **flags = NULL, *folder;
     const char *s;
-    size_t len, i;
+    size_t len;
     int nflags = 0, rc;
 
     if (n->npos < 1 || sv_list_count(n->pos[0]) < 1)
@@ -288,11 +333,9 @@ int sv_cmd_fileinto(struct sv_run *r, const struct sv_node *n)
     s = sv_string(r, &n->pos[0]->v[0], 0, &len);
     if (s == NULL)
         return -1;
-    if (len == 0)
-        return sv_error(r, n, "fileinto: empty folder name");
-    for (i = 0; i < len; i++)
-        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-            return sv_error(r, n, "fileinto: invalid folder name '%s'", s);
+    if (!utf8_valid((const unsigned char *)s, len))
+        return sv_error(r, n, "fileinto command: invalid folder name '%s' "
+                        "specified: invalid utf-8", s);
     /* INBOX is the one name IMAP reads in any case (RFC 3501 5.1) */
     folder = strdup(strcasecmp(s, "INBOX") == 0 ? "INBOX" : s);
     if (folder == NULL)
@@ -565,7 +608,15 @@ int sv_act_finish(struct sv_run *r, const struct sieve_script *last)
                      last ? last->name : "");
         }
     }
-    if (a->n == 0 && push(r, NULL, SIEVE_DISCARD) == NULL)
-        return sv_oom(r, NULL);
+    if (a->n == 0) {
+        /* only a discard empties the result: it is where that was */
+        x = push(r, NULL, SIEVE_DISCARD);
+        if (x == NULL)
+            return sv_oom(r, NULL);
+        if (a->discard_script)
+            snprintf(x->script, sizeof(x->script), "%s",
+                     a->discard_script->name);
+        x->line = a->discard_line;
+    }
     return 0;
 }

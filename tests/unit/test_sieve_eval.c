@@ -286,6 +286,17 @@ static void test_core(void **state)
         {.name = "vacation discard", .scripts = R(
              "require \"vacation\"; discard; vacation \"away\";"),
          .want = "vacation alice@example.org"},
+        {.name = "fileinto any name", .scripts = R(
+             "require [\"fileinto\", \"copy\"];\n"
+             "fileinto :copy \"a\tb\";\n"
+             "fileinto :copy \"a/b.c\"; fileinto :copy \"\xc3\xa9t\xc3\xa9\";"),
+         .want = "store a\tb\nstore a/b.c\nstore \xc3\xa9t\xc3\xa9\n"
+         "keep INBOX"},
+        {.name = "fileinto not utf-8", .scripts = R(
+             "require [\"fileinto\", \"variables\", \"encoded-character\"];\n"
+             "set \"f\" \"${hex:ff}\";\nfileinto \"a${f}b\";"),
+         .want_rc = 1, .want = "keep INBOX",
+         .want_err = "s0:3: fileinto command: invalid folder name"},
         {.name = "mailboxexists", .scripts = R(
              "require [\"mailbox\", \"fileinto\"];\n"
              "if mailboxexists \"INBOX\" { fileinto \"a\"; }\n"
@@ -805,6 +816,17 @@ static void test_result_fields(void **state)
     EXPECT_INT("keep", res.act[2].create, 0);
     EXPECT_STR("keep", res.act[2].folder, "INBOX");
     EXPECT_STR("keep", res.act[2].script, "f.sieve");
+    sieve_result_free(&res);
+    /* discard: where the discard command was */
+    sieve_script_free(s);
+    s = NULL;
+    assert_int_equal(sieve_parse_text(&c, "d.sieve", "# c\n\ndiscard;\n", 14,
+                                      &s, &err), 0);
+    assert_int_equal(sieve_execute(&c, &s, 1, &env, &res, &err), 0);
+    assert_int_equal(res.n, 1);
+    EXPECT_INT("discard", res.act[0].type, SIEVE_DISCARD);
+    EXPECT_STR("discard", res.act[0].script, "d.sieve");
+    EXPECT_INT("discard", res.act[0].line, 3);
     sieve_result_free(&res);
     /* no script at all: the implicit keep */
     assert_int_equal(sieve_execute(&c, NULL, 0, &env, &res, &err), 0);
