@@ -10,6 +10,7 @@
  * The implicit keep is added last, unless an explicit store into the
  * default folder already does its work.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -361,8 +362,8 @@ static int same_address(const char *x, const char *y)
         strcasecmp(ax, ay) == 0;
 }
 
-/* valid_address - a redirect's address: local@domain, nothing around
- * it that sendmail could take for an option or a second address */
+/* valid_address - a redirect's address: local@domain, nothing in it
+ * that sendmail could take for an option or a second address */
 static int valid_address(const char *s)
 {
     const char *at = strrchr(s, '@');
@@ -371,9 +372,43 @@ static int valid_address(const char *s)
         return 0;
     for (; *s; s++)
         if ((unsigned char)*s <= 0x20 || *s == 0x7f || *s == '<' ||
-            *s == '>' || *s == ',')
+            *s == '>' || *s == ',' || *s == '"')
             return 0;
     return 1;
+}
+
+/*
+ * redirect_address - the address a redirect names, as Pigeonhole reads
+ * it: blanks around it dropped, "Name <local@domain>" and <local@domain>
+ * as local@domain; NULL (errno 0) when it is not one such address,
+ * NULL (errno ENOMEM) when out of memory
+ */
+static char *redirect_address(const char *s)
+{
+    const char *b = s, *e = s + strlen(s), *lt = strchr(s, '<'), *gt;
+    char *c;
+
+    errno = 0;
+    if (lt) {
+        gt = strchr(lt, '>');
+        if (gt == NULL || gt[1 + strspn(gt + 1, " \t")] != '\0')
+            return NULL;
+        b = lt + 1;
+        e = gt;
+    }
+    while (b < e && (*b == ' ' || *b == '\t'))
+        b++;
+    while (e > b && (e[-1] == ' ' || e[-1] == '\t'))
+        e--;
+    c = strndup(b, (size_t)(e - b));
+    if (c == NULL)
+        return NULL;
+    if (!valid_address(c)) {
+        free(c);
+        errno = 0;
+        return NULL;
+    }
+    return c;
 }
 
 int sv_cmd_redirect(struct sv_run *r, const struct sv_node *n)
@@ -381,6 +416,7 @@ int sv_cmd_redirect(struct sv_run *r, const struct sv_node *n)
     struct sv_actions *a = r->acts;
     struct sieve_action *x;
     const char *s;
+    char *addr;
     size_t len;
     int i;
 
@@ -389,23 +425,28 @@ int sv_cmd_redirect(struct sv_run *r, const struct sv_node *n)
     s = sv_string(r, &n->pos[0]->v[0], 0, &len);
     if (s == NULL)
         return -1;
-    if (!valid_address(s))
-        return sv_error(r, n, "specified redirect address '%s' is invalid",
-                        s);
-    if (conflict(r, n, SIEVE_REDIRECT) < 0)
+    addr = redirect_address(s);
+    if (addr == NULL)
+        return errno ? sv_oom(r, n) : sv_error(r, n, "specified redirect "
+                                               "address '%s' is invalid", s);
+    if (conflict(r, n, SIEVE_REDIRECT) < 0) {
+        free(addr);
         return -1;
+    }
     if (sv_tag(n, "copy") == NULL)
         a->keep = 0;
     for (i = 0; i < a->n; i++)
         if (a->act[i].type == SIEVE_REDIRECT &&
-            same_address(a->act[i].address, s))
+            same_address(a->act[i].address, addr)) {
+            free(addr);
             return 0;
+        }
     x = push(r, n, SIEVE_REDIRECT);
-    if (x == NULL || (x->address = strdup(s)) == NULL) {
-        if (x)
-            a->n--;
+    if (x == NULL) {
+        free(addr);
         return sv_oom(r, n);
     }
+    x->address = addr;
     return limits(r, n);
 }
 

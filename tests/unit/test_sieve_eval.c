@@ -256,6 +256,15 @@ static void test_core(void **state)
              "require \"copy\";\n"
              "redirect \"a@b.c\"; redirect :copy \"a@b.c\";"),
          .want = "redirect a@b.c"},
+        {.name = "redirect address forms", .scripts = R(
+             "require \"copy\";\n"
+             "redirect :copy \"<a@b.c>\"; redirect :copy \"Bob <d@e.f>\";\n"
+             "redirect :copy \" g@h.i \";\n"),
+         .want = "redirect a@b.c\nredirect d@e.f\nredirect g@h.i\nkeep INBOX"},
+        {.name = "redirect two addresses", .scripts = R(
+             "redirect \"a@b.c, d@e.f\";"),
+         .want_rc = 1, .want = "keep INBOX",
+         .want_err = "s0:1: specified redirect address 'a@b.c, d@e.f' is"},
         {.name = "redirect invalid", .scripts = R(
              "require \"variables\"; set \"a\" \"nobody\";\n"
              "redirect \"${a}\";"),
