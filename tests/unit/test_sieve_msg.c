@@ -120,7 +120,7 @@ static void test_values(void **state)
         {"Subject: hi\n\nSubject: body\n", "subject", 0, "hi", 1},
         {"Subject:   padded  \t\n\n", "subject", 0, "padded", 1},
         {"Subject:\n\n", "subject", 0, "", 1},
-        {"Subject: a\n b\n\tc\n\n", "subject", 0, "a b\tc", 1},
+        {"Subject: a\n b\n\tc\n\n", "subject", 0, "a b c", 1},
         {"Subject: x\n\tyz  \n\n", "subject", 1, "x yz", 1},
         {"Subject: =?utf-8?q?h=C3=A9llo?=\n  world\n\n", "subject", 1,
          "h\xc3\xa9llo  world", 1},
@@ -144,6 +144,23 @@ static void test_values(void **state)
         {"Subject: a:b: c\n\n", "subject", 0, "a:b: c", 1},
         {"X-A: 1\nX-AB: 2\n\n", "x-a", 0, "1", 1},
         {"Subject: 8bit \xc3\xa9\n\n", "subject", 1, "8bit \xc3\xa9", 1},
+        /* blanks as Dovecot leaves them: a tab opening a continuation
+         * line is a space, other tabs stay, decoded or not */
+        {"X: a\tb\n\n", "x", 1, "a\tb", 1},
+        {"X: one\n\ttwo\n\n", "x", 1, "one two", 1},
+        {"X: one\n\ttwo\n\n", "x", 0, "one two", 1},
+        {"X: one\n\t\ttwo\n\n", "x", 1, "one \ttwo", 1},
+        {"X: one\n \ttwo\n\n", "x", 1, "one \ttwo", 1},
+        {"X: one \n\ttwo\n\n", "x", 1, "one  two", 1},
+        {"X: x\t\ty\n\n", "x", 1, "x\t\ty", 1},
+        {"X: =?utf-8?q?a?=\n\t=?utf-8?q?b?=\n\n", "x", 1, "ab", 1},
+        {"X: =?utf-8?b?SGVsbG8gV29ybGQ=?= =?utf-8?q?_again?=\n\n", "x", 1,
+         "Hello World again", 1},
+        /* a charset iconv does not know: the bytes */
+        {"X: =?bogus?q?abc?= and =?utf-8?q?broken\n\n", "x", 1,
+         "abc and =?utf-8?q?broken", 1},
+        {"X: =?x-unknown?q?=E9t=C3=A9?=\n\n", "x", 1,
+         "\xef\xbf\xbdt\xc3\xa9", 1},
     };
     char out[600], c[64];
     size_t i;
