@@ -27,7 +27,7 @@
 #include "eval.h"
 
 #define KEY_SLOT 3
-#define MATCH_VARS 10
+#define MATCH_VARS SV_MATCH_VARS
 
 /* fold - a byte as the comparator sees it */
 static unsigned char fold(enum sv_cmp cmp, unsigned char c)
@@ -113,7 +113,7 @@ static int rel_holds(enum sv_rel rel, int c)
 struct caps {
     size_t start[MATCH_VARS - 1];
     size_t len[MATCH_VARS - 1];
-    int n;                      /* wildcards in the pattern, up to 9 kept */
+    int n;                      /* wildcards in the pattern (31 kept) */
 };
 
 /* cap_set - wildcard k matched t[start..start+len) */

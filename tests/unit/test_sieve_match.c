@@ -358,11 +358,20 @@ static void test_match_vars(void **state)
     /* a failed match leaves them */
     EXPECT_INT("no match", match(&n, V("zzz"), V("^(a+)$")), 0);
     EXPECT_STR("kept", var("1"), "aaa");
-    /* groups past 9 are not kept; ${9} is */
-    EXPECT_INT("ten groups", match(&n, V("abcdefghijk"),
+    /* groups up to 31 are kept, as Pigeonhole keeps them */
+    EXPECT_INT("eleven groups", match(&n, V("abcdefghijk"),
         V("(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(k)")), 1);
     EXPECT_STR("group 9", var("9"), "i");
-    EXPECT_STR("${10}", var("10"), "");
+    EXPECT_STR("group 10", var("10"), "j");
+    EXPECT_STR("group 11", var("11"), "k");
+    EXPECT_STR("group 12", var("12"), "");
+    EXPECT_STR("${32}", var("32"), "");
+    node(&n, SV_CASEMAP, SV_MATCHES, 0);
+    EXPECT_INT("33 wildcards", match(&n, V("abcdefghijklmnopqrstuvwxyz0123456"),
+        V("?????????????????????????????????")), 1);
+    EXPECT_STR("wildcard 31", var("31"), "4");
+    EXPECT_STR("wildcard 32", var("32"), "");
+    node(&n, SV_CASEMAP, SV_REGEX, 0);
     /* the value that matched, among several */
     node(&n, SV_CASEMAP, SV_MATCHES, 0);
     EXPECT_INT("which", match(&n, V("x-1", "y-2"), V("y-*")), 1);
@@ -410,6 +419,9 @@ static void test_expand(void **state)
         {"${1}", "one"},
         {"${0001}", "one"},
         {"${10}", ""},
+        {"${32}", ""},
+        {"${100}", ""},
+        {"${0000000000000000000001}", "one"},
         {"${env.x}", "${env.x}"},
         {"${a", "${a"},
         {"${}", "${}"},
