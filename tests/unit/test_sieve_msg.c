@@ -319,6 +319,7 @@ static const char msg[] =
     "Sender: <root>\n"
     "Reply-To: ,\n"
     "X-Empty:\n"
+    "X-Original-To: \"joe\"@x.org, \"j..o\"@y.org\n"
     "Resent-To: =?utf-8?q?J=C3=B6rg?= <jorg@x.de>\n"
     "Subject: =?utf-8?q?h=C3=A9llo?=\n"
     "  world\n"
@@ -532,6 +533,10 @@ static void test_address_test(void **state)
         /* names in encoded words do not hide the address */
         {"resent-to", "jorg@x.de", SV_IS, SV_CASEMAP, SV_ALL, 1},
         {"nothere", "0", SV_COUNT, SV_NUMERIC, SV_ALL, 1},
+        /* quotes a local part does not need are dropped */
+        {"x-original-to", "joe@x.org", SV_IS, SV_OCTET, SV_ALL, 1},
+        {"x-original-to", "\"j..o\"@y.org", SV_IS, SV_OCTET, SV_ALL, 1},
+        {"x-original-to", "j..o", SV_IS, SV_OCTET, SV_LOCALPART, 1},
         {"from|to", "d.e", SV_IS, SV_CASEMAP, SV_DOMAIN, 1},
     };
     struct tnode t;
