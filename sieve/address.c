@@ -14,7 +14,8 @@
  * what follows it; :user and :detail split the local part at the first
  * of the recipient_delimiter characters, and an address without one
  * has no detail (RFC 5233 4: the test is false for it, even for "").
- * The envelope's null sender is "" for every part (RFC 5228 5.4).
+ * The envelope's null sender is "" for every part (RFC 5228 5.4); its
+ * "to" is the original recipient when there is one, as Pigeonhole's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -228,7 +229,9 @@ int sv_test_address(struct sv_run *r, const struct sv_node *n)
 /*
  * sv_test_envelope - envelope [ADDRESS-PART] [COMPARATOR] [MATCH-TYPE]
  * <parts> <keys> (RFC 5228 5.4): "from" is the sender ("" for <>), "to"
- * the recipient; other parts have no value
+ * the original recipient when the delivery knows one (LMTP's ORCPT,
+ * lda -a), else the recipient: Pigeonhole's choice, the address the
+ * sender wrote (RFC 5228 5.4 lets either be); other parts have no value
  */
 int sv_test_envelope(struct sv_run *r, const struct sv_node *n)
 {
@@ -245,7 +248,8 @@ int sv_test_envelope(struct sv_run *r, const struct sv_node *n)
         if (strcasecmp(part, "from") == 0)
             a = r->env != NULL ? r->env->from : NULL;
         else if (strcasecmp(part, "to") == 0)
-            a = r->env != NULL ? r->env->to : NULL;
+            a = r->env == NULL ? NULL
+                : r->env->orig_to != NULL ? r->env->orig_to : r->env->to;
         else
             continue;
         if (a == NULL)

@@ -613,6 +613,15 @@ static void test_envelope_test(void **state)
                   cases[i].part);
         EXPECT_INT(c, sv_test_envelope(&run, n), cases[i].want);
     }
+    /* "to" is the original recipient when there is one */
+    run_start("s@x", "final@example.com");
+    env.orig_to = "orig+tag@example.com";
+    EXPECT_INT("orig", sv_test_envelope(&run, tnode(&t, "to",
+               "orig+tag@example.com", SV_IS, SV_CASEMAP, SV_ALL)), 1);
+    EXPECT_INT("orig detail", sv_test_envelope(&run, tnode(&t, "to", "tag",
+               SV_IS, SV_CASEMAP, SV_DETAIL)), 1);
+    EXPECT_INT("not final", sv_test_envelope(&run, tnode(&t, "to",
+               "final@example.com", SV_IS, SV_CASEMAP, SV_ALL)), 0);
     run_end();
     CHECKED();
 }
