@@ -249,7 +249,8 @@ int sv_test_envelope(struct sv_run *r, const struct sv_node *n)
             a = r->env != NULL ? r->env->from : NULL;
         else if (strcasecmp(part, "to") == 0)
             a = r->env == NULL ? NULL
-                : r->env->orig_to != NULL ? r->env->orig_to : r->env->to;
+                : r->env->orig_to != NULL && *r->env->orig_to != '\0'
+                ? r->env->orig_to : r->env->to;
         else
             continue;
         if (a == NULL)
