@@ -761,8 +761,11 @@ static void test_scripts(void **state)
         {"if body :content \"text/plain\" :is \"caf\xc3\xa9 plain joined\" "
          "{ fileinto \"Y\"; }", "Y"},
         {"if body :content [\"image\", \"text/plain\"] :matches \"*plain*\" "
-         "{ fileinto \"${1}\"; }", "caf\xc3\xa9 "},
-        {"if body :text :regex \"H(e)l\" { fileinto \"${1}\"; }", "e"},
+         "{ fileinto \"A${1}B\"; }", "AB"},
+        /* the body test sets no match variables: the last ones stay */
+        {"if header :matches \"subject\" \"*\" {}\n"
+         "if body :text :regex \"H(e)l\" { fileinto \"A${1}${0}B\"; }",
+         "AxxB"},
         /* date */
         {"if date :originalzone :matches \"date\" \"iso8601\" \"*\" "
          "{ fileinto \"${0}\"; }", "2025-01-08T23:34:56-05:00"},
