@@ -52,6 +52,8 @@ struct entity {
     char boundary[128];
     char charset[128];
     enum sv_mime_cte cte;
+    int typed;                  /* a Content-Type field gave the type */
+    int coded;                  /* a Content-Transfer-Encoding seen */
     uint64_t hdr_end;           /* the blank line's offset */
     uint64_t body;              /* after the blank line */
 };
@@ -649,10 +651,14 @@ static int header(struct walker *w, uint64_t s, uint64_t end,
         int folded = rc > 0 && l > 0 && (line[0] == ' ' || line[0] == '\t');
         if (which && !folded) {
             field[flen] = '\0';
-            if (which == 1)
+            /* the first of each field counts, as in Dovecot */
+            if (which == 1 && !e->typed) {
                 content_type(field, e);
-            else
+                e->typed = 1;
+            } else if (which == 2 && !e->coded) {
                 e->cte = sv_mime_cte(field);
+                e->coded = 1;
+            }
             which = 0;
         }
         if (rc == 0)
@@ -858,9 +864,11 @@ static int walk(struct walker *w, uint64_t s, uint64_t end,
     }
     if (strncmp(e.type, "multipart/", 10) == 0 && e.boundary[0])
         return multipart(w, &e, end, depth);
+    /* a digest's part without a type is a message, but Pigeonhole
+     * matches its header under no :content type */
     if (strcmp(e.type, "message/rfc822") == 0)
-        return walk(w, e.body, end, "text/plain", wanted(w, e.type),
-                    depth + 1);
+        return walk(w, e.body, end, "text/plain",
+                    e.typed && wanted(w, e.type), depth + 1);
     if (wanted(w, e.type))
         return emit(w, e.body, end, &e, 1);
     return 0;

@@ -123,6 +123,26 @@ static const char NESTED[] =
     "no header, text/plain\n"
     "--outer--\n";
 
+/* a digest's parts are messages; the first Content-Type counts; a
+ * delimiter may have blanks after it */
+static const char DIGEST[] =
+    "Content-Type: multipart/digest; boundary=d\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "--d\n"
+    "\n"
+    "Subject: first digest\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "digest one body\n"
+    "--d \t\n"
+    "Content-Type: message/rfc822\n"
+    "\n"
+    "Subject: typed\n"
+    "\n"
+    "digest two\n"
+    "--d--\n";
+
 static const char PLAIN[] =
     "From: a@b\n"
     "Subject: x\n"
@@ -193,6 +213,12 @@ static void test_body(void **state)
          "\xc3\xa9l\xc3\xa8ve|rich|Subject: inside\nContent-Type: text/plain;"
          " charset=windows-1252\n|\xe2\x80\x9cquoted\xe2\x80\x9d|\x01\x02|"
          "no header, text/plain", 6},
+        {"digest text", DIGEST, SV_MIME_TEXT, NULL, 0,
+         "digest one body|digest two", 2},
+        {"digest message", DIGEST, SV_MIME_CONTENT, msg, 1,
+         "Subject: typed\n", 1},
+        {"digest all", DIGEST, SV_MIME_CONTENT, all, 1,
+         "digest one body|Subject: typed\n|digest two", 3},
         {"qp", QP, SV_MIME_TEXT, NULL, 0,
          "softbreak, \xc3\xa9, trailing\nblank softx, bad =ZZ and =4\nend",
          1},
