@@ -352,6 +352,11 @@ static void test_charset_html(void **state)
         {"&lt;&gt;&quot;&#65;&#x42;&nbsp;&euro;", "<>\"AB\xc2\xa0\xe2\x82\xac"},
         {"a & b", "a  b"},
         {"x&unknown;y", "xy"},
+        {"na&iuml;ve &AUML;&Auml;&alpha;&rarr;", "na\xc3\xafve \xc3\x84\xce\xb1"
+         "\xe2\x86\x92"},     /* names are case-sensitive */
+        {"a&#xD800;b&#x110000;c&#1114111;d&#65abc;e&#x;f",
+         "abc\xf4\x8f\xbf\xbf" "def"},
+        {"&#65 x", "#65 x"},    /* no ';' before a blank: '&' dropped */
         {"x<![CDATA[<i>]]>y", "x<i>y"},
         {"x&amp", "x"},
         {"cut <b", "cut "},
