@@ -461,11 +461,11 @@ void filter_report(struct delivery *c, double delay, const char *orig,
                    struct delivered *out)
 {
     struct filter *f = c->filter;
-    char places[2048], one[MD_PATH + 400];
-    size_t n = 0;
+    char places[2048], one[MD_PATH + 400], folders[1024];
+    size_t n = 0, k = 0;
     int i;
 
-    places[0] = '\0';
+    places[0] = folders[0] = '\0';
     for (i = 0; i < f->ncopies; i++) {
         if (f->copies[i].duplicate)
             continue;
@@ -473,10 +473,13 @@ void filter_report(struct delivery *c, double delay, const char *orig,
         if (n < sizeof(places))
             n += (size_t)snprintf(places + n, sizeof(places) - n, "%s%s",
                                   n ? ", " : "", one);
+        if (k < sizeof(folders))
+            k += (size_t)snprintf(folders + k, sizeof(folders) - k, "%s%s",
+                                  k ? "," : "", f->copies[i].stored);
     }
     log_info("to=<%s>, %sfrom=<%s>, folder=%s, size=%llu, delay=%.3f, "
              "status=sent (%s)", c->rcpt.address, orig, c->sender,
-             f->ncopies ? f->summary : "none",
+             f->ncopies ? folders : "none",
              (unsigned long long)c->md.size, delay,
              f->ncopies ? places : f->summary);
     snprintf(out->folder, sizeof(out->folder), "%.299s", f->summary);

@@ -8,11 +8,15 @@
  * value for the node's match.  :text (the default) is Pigeonhole's:
  * the text/ parts, text/html turned into plain text.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "eval.h"
 #include "mime.h"
 #include "run.h"
+
+#define SAVED_VARS 10           /* ${0}..${9} */
 
 struct body {
     struct sv_run *r;
@@ -42,8 +46,42 @@ static int body_value(void *arg, const char *v, size_t len)
     return rc;
 }
 
+/* vars_save - a copy of the match variables: 0, or -1 (memory) */
+static int vars_save(struct sv_run *r, char **v, size_t *len)
+{
+    char name[4];
+    int i;
+
+    for (i = 0; i < SAVED_VARS; i++) {
+        const char *s;
+
+        snprintf(name, sizeof(name), "%d", i);
+        s = sv_var_get(r, name, &len[i]);
+        if (!(v[i] = malloc(len[i] + 1)))
+            return -1;
+        memcpy(v[i], s, len[i]);
+        v[i][len[i]] = '\0';
+    }
+    return 0;
+}
+
+/* vars_restore - put the saved match variables back, and free them */
+static void vars_restore(struct sv_run *r, char **v, size_t *len,
+                         int restore)
+{
+    int i;
+
+    if (restore)
+        sv_match_vars_set(r, (const char *const *)v, len, SAVED_VARS);
+    for (i = 0; i < SAVED_VARS; i++)
+        free(v[i]);
+}
+
 int sv_test_body(struct sv_run *r, const struct sv_node *n)
 {
+    char *saved[SAVED_VARS] = {NULL};
+    size_t saved_len[SAVED_VARS] = {0};
+    int restore;
     struct body b = {.r = r};
     struct sv_mime_src src = {.pread = body_pread, .arg = &b,
                               .size = sv_size(r)};
@@ -72,9 +110,11 @@ int sv_test_body(struct sv_run *r, const struct sv_node *n)
             ntypes++;
         }
     }
+    restore = vars_save(r, saved, saved_len) == 0;
     sv_match_begin(&b.m, r, n, n->pos[0]);
     rc = sv_mime_body(&src, mode, (const char *const *)types, ntypes,
                       body_value, &b);
+    vars_restore(r, saved, saved_len, restore);
     if (rc < 0) {
         /* sv_pread and sv_match_value set their errors; else memory */
         if (!b.failed)

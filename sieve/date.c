@@ -351,7 +351,7 @@ static int date_match(struct sv_run *r, const struct sv_node *n,
         return -1;
     snprintf(part, sizeof(part), "%s", s);
     if (sv_date_part(*t, zone, part, out, sizeof(out)) < 0)
-        return sv_match_end(&m);        /* an unknown part: no value */
+        return 0;               /* an unknown part: false, even :count */
     if (sv_match_value(&m, out, strlen(out)) < 0)
         return -1;
     return sv_match_end(&m);

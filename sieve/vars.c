@@ -7,8 +7,8 @@
  * character boundary), not an error, as RFC 5229 6 asks and Pigeonhole
  * does (sieve_variables_max_scope_size 255, max_variable_size 4k).
  * Names are identifiers of at most 63 characters (Pigeonhole's limit).
- * Match variables ${0}..${9} hold the last successful :matches or
- * :regex.  Expansion happens only in scripts that required
+ * Match variables ${0}..${31} (Pigeonhole's count; RFC 5229 asks for
+ * 9) hold the last successful :matches or :regex.  Expansion happens only in scripts that required
  * "variables"; a reference that is not one (bad syntax, an unknown
  * namespace such as ${env.x}) stays as written.
  */
@@ -23,7 +23,7 @@
 #define VARS_MAX 255
 #define VAR_NAME_MAX 63
 #define VAR_VALUE_MAX 4096
-#define MATCH_VARS 10
+#define MATCH_VARS SV_MATCH_VARS
 
 struct var {
     char name[VAR_NAME_MAX + 1];
@@ -120,14 +120,21 @@ static struct var *find(struct sv_vars *v, const char *name, size_t len)
     return NULL;
 }
 
-/* match_index - the match variable a string of digits names, -1 past 9 */
+/* match_index - the match variable a string of digits names, -1 when
+ * past the last */
 static int match_index(const char *s, size_t len)
 {
+    int i = 0;
+
     while (len > 1 && *s == '0') {
         s++;
         len--;
     }
-    return len == 1 ? *s - '0' : -1;
+    if (len > 2)
+        return -1;
+    for (; len > 0; s++, len--)
+        i = i * 10 + (*s - '0');
+    return i < MATCH_VARS ? i : -1;
 }
 
 /* get_n - the value of name[0..len) (identifier or digits), "" unset */
@@ -382,11 +389,14 @@ int sv_cmd_set(struct sv_run *r, const struct sv_node *n)
 /*
  * sv_test_string - string [MATCH-TYPE] [COMPARATOR] <source> <keys>
  * (RFC 5229 5): each source string is a value; :count counts only the
- * non-empty ones, as RFC 5229 5 says
+ * non-empty ones, as RFC 5229 5 says.  Without :comparator the
+ * comparison is i;octet, as Pigeonhole does (RFC 5228 2.7.3 would say
+ * i;ascii-casemap): the behaviour scripts written for it rely on.
  */
 int sv_test_string(struct sv_run *r, const struct sv_node *n)
 {
     const struct sv_arg *src;
+    struct sv_node tn;
     struct sv_match_ctx m;
     const char *v;
     size_t len;
@@ -396,7 +406,10 @@ int sv_test_string(struct sv_run *r, const struct sv_node *n)
         return sv_error(r, n, "string: missing arguments");
     src = n->pos[0];
     cnt = src->type == SV_STR ? 1 : src->n;
-    sv_match_begin(&m, r, n, n->pos[1]);
+    tn = *n;
+    if (n->cmp_arg == NULL)
+        tn.cmp = SV_OCTET;      /* Pigeonhole's default for string */
+    sv_match_begin(&m, r, &tn, n->pos[1]);
     for (i = 0; i < cnt && rc == 0; i++) {
         v = sv_string(r, &src->v[i], 0, &len);
         if (n->match == SV_COUNT && len == 0)

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cmocka.h>
 
@@ -20,7 +21,8 @@
 
 #include "../../sieve/date.h"
 #include "../../sieve/mime.h"
-//S
+#include "../../sieve/sieve.h"
+#include "../../sieve/spamtest.h"
 
 /* ---- a message in memory, read in chunks of at most `chunk` bytes ---- */
 
@@ -121,6 +123,26 @@ static const char NESTED[] =
     "no header, text/plain\n"
     "--outer--\n";
 
+/* a digest's parts are messages; the first Content-Type counts; a
+ * delimiter may have blanks after it */
+static const char DIGEST[] =
+    "Content-Type: multipart/digest; boundary=d\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "--d\n"
+    "\n"
+    "Subject: first digest\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "digest one body\n"
+    "--d \t\n"
+    "Content-Type: message/rfc822\n"
+    "\n"
+    "Subject: typed\n"
+    "\n"
+    "digest two\n"
+    "--d--\n";
+
 static const char PLAIN[] =
     "From: a@b\n"
     "Subject: x\n"
@@ -191,6 +213,12 @@ static void test_body(void **state)
          "\xc3\xa9l\xc3\xa8ve|rich|Subject: inside\nContent-Type: text/plain;"
          " charset=windows-1252\n|\xe2\x80\x9cquoted\xe2\x80\x9d|\x01\x02|"
          "no header, text/plain", 6},
+        {"digest text", DIGEST, SV_MIME_TEXT, NULL, 0,
+         "digest one body|digest two", 2},
+        {"digest message", DIGEST, SV_MIME_CONTENT, msg, 1,
+         "Subject: typed\n", 1},
+        {"digest all", DIGEST, SV_MIME_CONTENT, all, 1,
+         "digest one body|Subject: typed\n|digest two", 3},
         {"qp", QP, SV_MIME_TEXT, NULL, 0,
          "softbreak, \xc3\xa9, trailing\nblank softx, bad =ZZ and =4\nend",
          1},
@@ -324,6 +352,11 @@ static void test_charset_html(void **state)
         {"&lt;&gt;&quot;&#65;&#x42;&nbsp;&euro;", "<>\"AB\xc2\xa0\xe2\x82\xac"},
         {"a & b", "a  b"},
         {"x&unknown;y", "xy"},
+        {"na&iuml;ve &AUML;&Auml;&alpha;&rarr;", "na\xc3\xafve \xc3\x84\xce\xb1"
+         "\xe2\x86\x92"},     /* names are case-sensitive */
+        {"a&#xD800;b&#x110000;c&#1114111;d&#65abc;e&#x;f",
+         "abc\xf4\x8f\xbf\xbf" "def"},
+        {"&#65 x", "#65 x"},    /* no ';' before a blank: '&' dropped */
         {"x<![CDATA[<i>]]>y", "x<i>y"},
         {"x&amp", "x"},
         {"cut <b", "cut "},
@@ -489,6 +522,332 @@ static void test_date_parts(void **state)
     CHECKED();
 }
 
+
+/* ---- spamtest: the header fields of one message, looked up by name ---- */
+
+static int hdr_lookup(void *arg, const char *name, char *buf, size_t cap)
+{
+    const char *h = arg;        /* "Name: value" */
+    size_t n = strlen(name);
+
+    if (strncasecmp(h, name, n) != 0 || h[n] != ':')
+        return 0;
+    for (h += n + 1; *h == ' '; h++)
+        ;
+    snprintf(buf, cap, "%s", h);
+    return 1;
+}
+
+enum { SCORE, STATUS, RSPAMD, STRLEN, TEXT, VIRUS, MAXBOTH, MAXNONE, BADTYPE,
+       MAXZERO };
+
+static void spam_conf(int kind, struct sv_spam_conf *c, const char **text)
+{
+    int i;
+
+    for (i = 0; i <= 10; i++)
+        text[i] = "";
+    memset(c, 0, sizeof(*c));
+    c->status_type = "score";
+    c->status_header = "X-Spam-Score";
+    c->max_header = "";
+    c->max_value = "10";
+    c->text_value = text;
+    switch (kind) {
+    case STATUS:
+        c->status_header = "X-Spam-Status: score=(-?[0-9]+\\.[0-9]+)";
+        c->max_header = "X-Spam-Status:required=([0-9]+\\.[0-9]+)";
+        c->max_value = "";
+        break;
+    case RSPAMD:
+        c->status_header = "X-Spamd-Result: \\[(-?[0-9.]+) /";
+        c->max_header = "X-Spamd-Result : / ([0-9.]+)\\]";
+        c->max_value = "";
+        break;
+    case STRLEN:
+        c->status_type = "strlen";
+        c->status_header = "X-Spam-Level";
+        break;
+    case TEXT:
+        c->status_type = "text";
+        c->status_header = "X-Spam";
+        c->max_value = "";
+        text[1] = "No";
+        text[10] = "Yes";
+        break;
+    case VIRUS:
+        c->status_type = "text";
+        c->status_header = "X-Virus-Scan: Found to be (.+)\\.";
+        c->max_value = "";
+        text[1] = "clean";
+        text[5] = "infected";
+        text[10] = "never";     /* beyond virustest's 5 */
+        break;
+    case MAXBOTH:
+        c->max_header = "X-Max";
+        break;
+    case MAXNONE:
+        c->max_value = "";
+        break;
+    case BADTYPE:
+        c->status_type = "stars";
+        break;
+    case MAXZERO:
+        c->max_value = "0";
+        break;
+    }
+}
+
+/* values checked with sieve-test: spamtest, spamtest :percent */
+static void test_spamtest(void **state)
+{
+    static const struct {
+        int kind;
+        const char *header, *want, *want_percent;
+    } cases[] = {
+        {SCORE, "X-Spam-Score: 7.3", "7", "73"},
+        {SCORE, "X-Spam-Score: -2", "1", "0"},
+        {SCORE, "X-Spam-Score: 15", "10", "100"},
+        {SCORE, "X-Spam-Score: abc", "0", "0"},
+        {SCORE, "X-Spam-Score: 0", "1", "0"},
+        {SCORE, "X-Other: 1", "0", "0"},
+        {SCORE, "X-Spam-Score: 5,55", "5", "55"},
+        {SCORE, "X-Spam-Score: 123456", "0", "0"},
+        {SCORE, "X-Spam-Score: 9.99", "9", "99"},
+        {SCORE, "X-Spam-Score: 0.05", "1", "0"},
+        {SCORE, "X-Spam-Score: +1.000001", "0", "0"},
+        {STATUS, "X-Spam-Status: Yes, score=7.3 required=5.0", "10", "100"},
+        {STATUS, "X-Spam-Status: No, score=2.4 required=5.0", "5", "48"},
+        {STATUS, "X-Spam-Status: No, score=-0.1 required=5.0", "1", "0"},
+        {STATUS, "X-Spam-Status: No", "0", "0"},
+        {RSPAMD, "X-Spamd-Result: default: True [7.50 / 15.00]", "5", "50"},
+        {RSPAMD, "X-Spamd-Result: default: False [1.20 / 15.00]", "1", "8"},
+        {STRLEN, "X-Spam-Level: *******", "7", "70"},
+        {STRLEN, "X-Spam-Level: ", "1", "0"},
+        {STRLEN, "X-Spam-Level: **x", "0", "0"},
+        {STRLEN, "X-Spam-Level: ********************", "10", "100"},
+        {TEXT, "X-Spam: Yes", "10", "100"},
+        {TEXT, "X-Spam: No", "1", "10"},
+        {TEXT, "X-Spam: Maybe", "0", "0"},
+        {TEXT, "X-Spam: yes", "0", "0"},
+        {MAXBOTH, "X-Spam-Score: 7.3", "0", "0"},
+        {MAXNONE, "X-Spam-Score: 7.3", "0", "0"},
+        {BADTYPE, "X-Spam-Score: 7.3", "0", "0"},
+        {MAXZERO, "X-Spam-Score: 7.3", "0", "0"},
+    };
+    static const struct {
+        const char *header, *want;
+    } virus[] = {
+        {"X-Virus-Scan: Found to be clean.", "1"},
+        {"X-Virus-Scan: Found to be infected.", "5"},
+        {"X-Virus-Scan: Found to be weird.", "0"},
+        {"X-Virus-Scan: Found to be never.", "0"},
+        {"X-Virus-Scan: Not scanned", "0"},
+        {"X-Spam: Yes", "0"},
+    };
+    const char *text[11];
+    struct sv_spam_conf c;
+    char out[16], name[128];
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        spam_conf(cases[i].kind, &c, text);
+        snprintf(name, sizeof(name), "%d %s", cases[i].kind,
+                 cases[i].header);
+        EXPECT_INT(name, sv_spamtest_value(&c, 0, 0, hdr_lookup,
+                   (void *)cases[i].header, out, sizeof(out)), 0);
+        EXPECT_STR(name, out, cases[i].want);
+        sv_spamtest_value(&c, 0, 1, hdr_lookup, (void *)cases[i].header,
+                          out, sizeof(out));
+        EXPECT_STR(name, out, cases[i].want_percent);
+    }
+    for (i = 0; i < sizeof(virus) / sizeof(virus[0]); i++) {
+        spam_conf(VIRUS, &c, text);
+        sv_spamtest_value(&c, 1, 0, hdr_lookup, (void *)virus[i].header,
+                          out, sizeof(out));
+        EXPECT_STR(virus[i].header, out, virus[i].want);
+    }
+    /* not configured at all */
+    spam_conf(SCORE, &c, text);
+    c.status_header = "";
+    sv_spamtest_value(&c, 0, 0, hdr_lookup, (void *)"X-Spam-Score: 7.3",
+                      out, sizeof(out));
+    EXPECT_STR("no header setting", out, "0");
+    CHECKED();
+}
+
+/* ---- whole scripts: the folder a script files into ---- */
+
+static const char SCRIPT_MSG[] =
+    "Return-Path: <a@b>\n"
+    "Delivered-To: c@d\n"
+    "From: a@b\n"
+    "To: c@d\n"
+    "Date: Wed, 8 Jan 2025 23:34:56 -0500 (EST)\n"
+    "X-Date: Sat, 1 Mar 2025 12:00:00 +0200\n"
+    "X-Date: Sun, 2 Mar 2025 12:00:00 +0200\n"
+    "X-Bad-Date: yesterday\n"
+    "Received: from x by y; Thu, 9 Jan 2025 01:02:03 +0100\n"
+    "X-Spam-Score: 7.3\n"
+    "X-Virus-Scan: Found to be infected.\n"
+    "Subject: x\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/alternative; boundary=\"XX\"\n"
+    "\n"
+    "preamble text\n"
+    "--XX\n"
+    "Content-Type: text/plain; charset=iso-8859-1\n"
+    "Content-Transfer-Encoding: quoted-printable\n"
+    "\n"
+    "caf=E9 plain=\n"
+    " joined\n"
+    "--XX\n"
+    "Content-Type: text/html\n"
+    "\n"
+    "<html><head><style>styl</style></head><body><p>Hel<b>lo</b> &amp; "
+    "bye</p></body></html>\n"
+    "--XX--\n"
+    "epilogue text\n";
+
+/* script_folder - run script over SCRIPT_MSG: the first action's folder
+ * ("keep" for the implicit keep), or "error: TEXT" */
+static void script_folder(const char *script, char *out, size_t cap)
+{
+    static const char *const requires =
+        "require [\"body\", \"date\", \"fileinto\", \"variables\", "
+        "\"relational\", \"comparator-i;ascii-numeric\", \"spamtestplus\", "
+        "\"virustest\", \"regex\"];\n";
+    struct sieve_conf conf;
+    struct sieve_script *s = NULL;
+    struct sieve_error err;
+    struct sieve_env env;
+    struct sieve_result res;
+    struct mem m = {SCRIPT_MSG, strlen(SCRIPT_MSG), 0};
+    char text[4096];
+
+    sieve_conf_defaults(&conf);
+    snprintf(conf.spam_status_type, sizeof(conf.spam_status_type), "score");
+    snprintf(conf.spam_status_header, sizeof(conf.spam_status_header),
+             "X-Spam-Score");
+    snprintf(conf.spam_max_value, sizeof(conf.spam_max_value), "10");
+    snprintf(conf.virus_status_type, sizeof(conf.virus_status_type), "text");
+    snprintf(conf.virus_status_header, sizeof(conf.virus_status_header),
+             "X-Virus-Scan: Found to be (.+)\\.");
+    snprintf(conf.virus_text_value[1], sizeof(conf.virus_text_value[1]),
+             "clean");
+    snprintf(conf.virus_text_value[5], sizeof(conf.virus_text_value[5]),
+             "infected");
+    snprintf(text, sizeof(text), "%s%s", requires, script);
+    memset(&err, 0, sizeof(err));
+    if (sieve_parse_text(&conf, "t", text, strlen(text), &s, &err) != 0) {
+        snprintf(out, cap, "parse: %d:%d: %s", err.line, err.col, err.text);
+        return;
+    }
+    memset(&env, 0, sizeof(env));
+    env.from = "a@b";
+    env.to = "c@d";
+    env.user = "c";
+    env.default_folder = "INBOX";
+    env.now = 1700000000;       /* Tue, 14 Nov 2023 22:13:20 +0000 */
+    env.size = m.len;
+    env.pread = mem_pread;
+    env.arg = &m;
+    memset(&res, 0, sizeof(res));
+    if (sieve_execute(&conf, &s, 1, &env, &res, &err) != 0)
+        snprintf(out, cap, "error: %s", err.text);
+    else if (res.n > 0 && res.act[0].type == SIEVE_KEEP)
+        snprintf(out, cap, "%s", res.act[0].implicit ? "keep"
+                 : res.act[0].folder);
+    else
+        snprintf(out, cap, "other");
+    sieve_result_free(&res);
+    sieve_script_free(s);
+}
+
+/* the results sieve-test gives for the same scripts and message (its
+ * local zone UTC, as this test sets TZ) */
+static void test_scripts(void **state)
+{
+    static const struct {
+        const char *script, *want;
+    } cases[] = {
+        /* body */
+        {"if body :text :contains \"caf\xc3\xa9 plain joined\" "
+         "{ fileinto \"Y\"; }", "Y"},
+        {"if body :contains \"caf\xc3\xa9\" { fileinto \"Y\"; }", "Y"},
+        {"if body :text :contains \"Hello\" { fileinto \"Y\"; }", "keep"},
+        {"if body :text :matches \"Hel lo  & bye \" { fileinto \"Y\"; }",
+         "Y"},
+        {"if body :text :contains \"<b>\" { fileinto \"Y\"; }", "keep"},
+        {"if body :text :contains \"preamble\" { fileinto \"Y\"; }", "keep"},
+        {"if body :content \"text\" :contains \"<b>\" { fileinto \"Y\"; }",
+         "Y"},
+        {"if body :content \"multipart\" :is \"preamble text\" "
+         "{ fileinto \"Y\"; }", "Y"},
+        {"if body :content \"multipart\" :contains \"--XX\" "
+         "{ fileinto \"Y\"; }", "keep"},
+        {"if body :raw :contains \"caf=E9\" { fileinto \"Y\"; }", "Y"},
+        {"if body :raw :contains \"Subject\" { fileinto \"Y\"; }", "keep"},
+        {"if body :content \"text/plain\" :is \"caf\xc3\xa9 plain joined\" "
+         "{ fileinto \"Y\"; }", "Y"},
+        {"if body :content [\"image\", \"text/plain\"] :matches \"*plain*\" "
+         "{ fileinto \"A${1}B\"; }", "AB"},
+        /* the body test sets no match variables: the last ones stay */
+        {"if header :matches \"subject\" \"*\" {}\n"
+         "if body :text :regex \"H(e)l\" { fileinto \"A${1}${0}B\"; }",
+         "AxxB"},
+        /* date */
+        {"if date :originalzone :matches \"date\" \"iso8601\" \"*\" "
+         "{ fileinto \"${0}\"; }", "2025-01-08T23:34:56-05:00"},
+        {"if date :matches \"date\" \"std11\" \"*\" { fileinto \"${0}\"; }",
+         "Thu, 09 Jan 2025 04:34:56 +0000"},
+        {"if date :zone \"+0100\" :matches \"date\" \"time\" \"*\" "
+         "{ fileinto \"${0}\"; }", "05:34:56"},
+        {"if date :value \"ge\" :comparator \"i;ascii-numeric\" \"date\" "
+         "\"year\" \"2024\" { fileinto \"ge\"; }", "ge"},
+        {"if date :value \"lt\" :comparator \"i;ascii-numeric\" \"date\" "
+         "\"year\" \"2024\" { fileinto \"lt\"; }", "keep"},
+        {"if date :originalzone :is \"x-date\" \"day\" \"02\" "
+         "{ fileinto \"second\"; }", "keep"},
+        {"if date :originalzone :is \"x-date\" \"day\" \"01\" "
+         "{ fileinto \"first\"; }", "first"},
+        {"if date :count \"eq\" :comparator \"i;ascii-numeric\" \"x-date\" "
+         "\"day\" \"1\" { fileinto \"one\"; }", "one"},
+        {"if date :matches \"x-bad-date\" \"date\" \"*\" { fileinto \"Y\"; }",
+         "keep"},
+        {"if date :matches \"x-none\" \"date\" \"*\" { fileinto \"Y\"; }",
+         "keep"},
+        {"if date :originalzone :matches \"received\" \"zone\" \"*\" "
+         "{ fileinto \"${0}\"; }", "+0100"},
+        {"if currentdate :matches \"iso8601\" \"*\" { fileinto \"${0}\"; }",
+         "2023-11-14T22:13:20Z"},
+        {"if currentdate :zone \"+0200\" :matches \"std11\" \"*\" "
+         "{ fileinto \"${0}\"; }", "Wed, 15 Nov 2023 00:13:20 +0200"},
+        {"if currentdate :value \"eq\" :comparator \"i;ascii-numeric\" "
+         "\"weekday\" \"2\" { fileinto \"tuesday\"; }", "tuesday"},
+        {"set \"p\" \"JULIAN\"; if currentdate :matches \"${p}\" \"*\" "
+         "{ fileinto \"${0}\"; }", "60262"},
+        /* spamtest, virustest */
+        {"if spamtest :value \"ge\" :comparator \"i;ascii-numeric\" \"7\" "
+         "{ fileinto \"spam\"; }", "spam"},
+        {"if spamtest :value \"ge\" :comparator \"i;ascii-numeric\" \"8\" "
+         "{ fileinto \"spam\"; }", "keep"},
+        {"if spamtest :percent :matches \"*\" { fileinto \"${0}\"; }", "73"},
+        {"if virustest :value \"eq\" :comparator \"i;ascii-numeric\" \"5\" "
+         "{ fileinto \"virus\"; }", "virus"},
+    };
+    char got[1100];
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        script_folder(cases[i].script, got, sizeof(got));
+        EXPECT_STR(cases[i].script, got, cases[i].want);
+    }
+    CHECKED();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -497,7 +856,10 @@ int main(void)
         cmocka_unit_test(test_charset_html),
         cmocka_unit_test(test_date_parse),
         cmocka_unit_test(test_date_parts),
+        cmocka_unit_test(test_spamtest),
+        cmocka_unit_test(test_scripts),
     };
 
+    setenv("TZ", "UTC", 1);     /* date parts without :zone: local */
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
