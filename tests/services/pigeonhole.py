@@ -178,7 +178,7 @@ def main():
         else:
             failed += 1
             print("not ok %d - %s" % (n, case))
-        diag = ["pigeonhole:"] + want + ["lda-sieve (exit %s):" % rc] + got
+        diag = ["expected (" + ("known-differences" if case in known else "sieve-test") + "):"] + want + ["lda-sieve (exit %s):" % rc] + got
         err = read(base + ".err")
         if err:
             diag += ["lda-sieve stderr:"] + err.splitlines()
