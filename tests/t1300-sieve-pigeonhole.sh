@@ -1,7 +1,8 @@
 #!/bin/bash
 # t1300-sieve-pigeonhole.sh - lda's Sieve interpreter against Pigeonhole's
 #
-# Every case under tests/sieve/cases/ (a script whose first comment lines
+# First lda-sieve's own behaviour (check, exit codes, the report); then
+# every case under tests/sieve/cases/ (a script whose first comment lines
 # name its messages, envelopes and settings) is run by Pigeonhole's
 # sieve-test, the reference implementation, and by `lda-sieve test`; both
 # reports are brought to lda-sieve's action format and must be equal.
@@ -56,6 +57,47 @@ sieve_max_actions = 32
 sieve_max_redirects = 4
 EOF
 printf '%s\n' "$PH_SPAM_CONF" | sed 's/^ *//' >> "$LCONF"
+
+# lda-sieve itself: check, exit codes, the report's format.
+T=$TEST_TMP/tool
+mkdir -p "$T"
+printf 'require "fileinto";\nfileinto "Work";\n' > "$T/good.sieve"
+printf 'require "fileinto";\nfileinto :bogus "Work";\n' > "$T/bad.sieve"
+printf 'require "fileinto";\nfileinto "After";\n' > "$T/after.sieve"
+printf '' > "$T/empty.sieve"
+printf 'require "reject";\nreject text:\nline one\nline two\n.\n;\n' > "$T/reject.sieve"
+printf 'require "envelope";\nif envelope :is "from" "eve@example.org" { discard; }\n' > "$T/from.sieve"
+printf 'redirect "a@example.net"; redirect "b@example.net"; redirect "c@example.net";\nredirect "d@example.net"; redirect "e@example.net";\n' > "$T/limit.sieve"
+
+OUT=$("$LDA_SIEVE" check "$T/good.sieve" 2>&1); RC=$?
+is "$RC:$OUT" "0:" "check: a good script, exit 0 and silent"
+OUT=$("$LDA_SIEVE" check "$T/good.sieve" "$T/bad.sieve" 2>&1); RC=$?
+is "$RC" 1 "check: one bad script of two, exit 1"
+like "$OUT" "^$T/bad.sieve:2:[0-9]+: error: " "check: FILE:LINE:COL: error: TEXT"
+OUT=$("$LDA_SIEVE" check -c "$LCONF" "$S/cases/include-personal.sieve" 2>&1); RC=$?
+is "$RC:$OUT" "0:" "check: includes found through lda.conf's sieve_dir"
+"$LDA_SIEVE" >/dev/null 2>&1; is "$?" 64 "no command: usage, exit 64"
+"$LDA_SIEVE" test -x "$T/good.sieve" "$S/msg/plain.eml" >/dev/null 2>&1
+is "$?" 64 "test: an unknown option, exit 64"
+"$LDA_SIEVE" test "$T/good.sieve" "$T/missing.eml" >/dev/null 2>&1
+is "$?" 66 "test: a message that cannot be read, exit 66"
+OUT=$("$LDA_SIEVE" test "$T/good.sieve" "$S/msg/plain.eml" 2>&1); RC=$?
+is "$RC:$OUT" "0:store Work" "test: fileinto is 'store FOLDER'"
+OUT=$("$LDA_SIEVE" test -m Lists "$T/empty.sieve" "$S/msg/plain.eml" 2>&1)
+is "$OUT" "keep Lists" "test: the implicit keep goes to -m's folder"
+OUT=$("$LDA_SIEVE" test -A "$T/after.sieve" "$T/empty.sieve" "$S/msg/plain.eml" 2>&1)
+is "$OUT" "store After" "test: -A runs after the script while the implicit keep holds"
+OUT=$("$LDA_SIEVE" test "$T/reject.sieve" "$S/msg/plain.eml" 2>/dev/null)
+is "$OUT" 'reject line one\nline two\n' "test: a reason's line ends printed as \\n"
+OUT=$("$LDA_SIEVE" test "$T/from.sieve" "$S/msg/mbox.eml" 2>/dev/null)
+is "$OUT" "discard" "test: without -f, the sender of a leading 'From ' line"
+OUT=$("$LDA_SIEVE" test "$T/from.sieve" "$S/msg/plain.eml" 2>/dev/null)
+is "$OUT" "keep INBOX" "test: no 'From ' line, no sender"
+OUT=$("$LDA_SIEVE" test "$T/limit.sieve" "$S/msg/plain.eml" 2>"$T/err"); RC=$?
+is "$RC:$OUT" "1:keep INBOX" "test: a runtime error keeps, exit 1"
+like "$(cat "$T/err")" "^$T/limit.sieve:2:[0-9]+: error: " "test: the runtime error's place"
+OUT=$("$LDA_SIEVE" test "$T/bad.sieve" "$S/msg/plain.eml" 2>/dev/null); RC=$?
+is "$RC:$OUT" "1:" "test: a script that does not compile: nothing done, exit 1"
 
 # The cases lda-sieve is compared with a stated output, not sieve-test's.
 declare -A KNOWN
@@ -124,4 +166,8 @@ for file in "$S"/cases/*.sieve; do
         done
     done
 done
-python3 "$TESTS_DIR/services/pigeonhole.py" "$R" "$S/known-differences" "$S/todo"
+python3 "$TESTS_DIR/services/pigeonhole.py" "$R" "$S/known-differences" \
+    "$S/todo" "$_tap_n"
+rc=$?
+[ "$_tap_failed" -eq 0 ] || rc=1
+exit $rc

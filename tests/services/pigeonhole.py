@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """pigeonhole.py - compare lda-sieve's reports with Pigeonhole's sieve-test
 
-    pigeonhole.py RESULTS_DIR KNOWN_DIFFERENCES TODO
+    pigeonhole.py RESULTS_DIR KNOWN_DIFFERENCES TODO [DONE]
 
 RESULTS_DIR/index has one line a case, tab-separated: ID, SENDER (-f),
 FOLDER (-m or INBOX), lda-sieve's exit code; RESULTS_DIR/N.out, N.err are
 lda-sieve's stdout and stderr for the N-th line (from 1), N.ph sieve-test's
 stdout and stderr (absent for a case of KNOWN_DIFFERENCES, whose stated
-output is used instead).  Prints TAP, one line a case; exit 1 if any case
-that is not a TODO disagrees.
+output is used instead).  Prints TAP, one line a case, numbered after the
+DONE tests the caller printed, and the plan; exit 1 if any case that is
+not a TODO disagrees.
 
 The compared form: one action a line, "store F [flags: ...]", "keep F
 [flags: ...]" (the implicit keep), "redirect A", "reject R", "ereject R",
@@ -155,6 +156,7 @@ def todos(path):
 
 def main():
     rdir, known, todo = sys.argv[1], blocks(sys.argv[2]), todos(sys.argv[3])
+    done = int(sys.argv[4]) if len(sys.argv) > 4 else 0
     n = failed = agree = 0
     dump = os.environ.get("PH_DUMP")
     for line in read(os.path.join(rdir, "index")).splitlines():
@@ -171,21 +173,23 @@ def main():
             print("== %s\n%s\n" % (case, "\n".join(want)), file=sys.stderr)
         if got == want:
             agree += 1
-            print("ok %d - %s" % (n, case))
+            print("ok %d - %s" % (done + n, case))
             continue
         if case in todo:
-            print("not ok %d - %s # TODO %s" % (n, case, todo[case]))
+            print("not ok %d - %s # TODO %s" % (done + n, case, todo[case]))
         else:
             failed += 1
-            print("not ok %d - %s" % (n, case))
-        diag = ["expected (" + ("known-differences" if case in known else "sieve-test") + "):"] + want + ["lda-sieve (exit %s):" % rc] + got
+            print("not ok %d - %s" % (done + n, case))
+        source = "known-differences" if case in known else "sieve-test"
+        diag = (["expected (%s):" % source] + want
+                + ["lda-sieve (exit %s):" % rc] + got)
         err = read(base + ".err")
         if err:
             diag += ["lda-sieve stderr:"] + err.splitlines()
         for d in diag:
             print("#   " + d, file=sys.stderr)
     print("# %d of %d cases agree" % (agree, n), file=sys.stderr)
-    print("1..%d" % n)
+    print("1..%d" % (done + n))
     return 1 if failed else 0
 
 
