@@ -1,0 +1,4 @@
+# msg: plain.eml
+require "fileinto";
+fileinto "inbox";
+keep;

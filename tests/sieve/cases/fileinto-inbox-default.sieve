@@ -1,0 +1,4 @@
+# msg: plain.eml
+# args: -m Work
+require "fileinto";
+fileinto "INBOX";

@@ -1,0 +1,5 @@
+# msg: plain.eml
+# args: -m Work
+require ["imap4flags", "fileinto"];
+addflag "\\Flagged";
+keep :flags "\\Seen";

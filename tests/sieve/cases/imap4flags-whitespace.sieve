@@ -1,0 +1,4 @@
+# msg: plain.eml
+require ["imap4flags"];
+addflag "  \\Seen   $A  ";
+addflag "";

@@ -1,0 +1,4 @@
+# msg: spam.eml
+require ["include"];
+include :once :global "spam";
+include :global "spam";

@@ -1,0 +1,3 @@
+# msg: spam.eml
+# args: -s flag-seen.sieve -s spam-flag.sieve
+keep;
