@@ -490,6 +490,95 @@ static int check_relational(struct sv_parser *p, struct sv_node *n,
                           "\"%s\" was found", n->match_arg->tag, v->v[0].s);
 }
 
+/*
+ * sv_regex_size - an estimate of how big regcomp makes pattern re: the
+ * atoms counted once, each bounded repetition multiplying its atom (glibc
+ * copies the subexpression that many times: "((((a{9}){9}){9}){9}){9}"
+ * and a few levels more take minutes and gigabytes).  Saturates at
+ * SV_REGEX_MAX + 1; SIZE_MAX past 64 levels of groups.
+ */
+#define SAT(x) ((x) > SV_REGEX_MAX ? SV_REGEX_MAX + 1 : (x))
+size_t sv_regex_size(const char *re)
+{
+    size_t stack[64], cur = 0, atom = 0, m, n;
+    int depth = 0;
+    const char *p = re;
+
+    while (*p) {
+        switch (*p) {
+        case '\\':
+            p += p[1] ? 2 : 1;
+            atom = 1;
+            break;
+        case '[':
+            p++;
+            if (*p == '^')
+                p++;
+            if (*p == ']')
+                p++;
+            while (*p && *p != ']') {
+                if (*p == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
+                    const char *e = strchr(p + 2, p[1]);
+
+                    p = e != NULL && e[1] == ']' ? e + 2 : p + 1;
+                } else {
+                    p++;
+                }
+            }
+            if (*p)
+                p++;
+            atom = 1;
+            break;
+        case '(':
+            if (depth == 64)
+                return SIZE_MAX;
+            stack[depth++] = cur;
+            cur = 0;
+            p++;
+            continue;           /* no atom yet */
+        case ')':
+            atom = cur ? cur : 1;
+            cur = depth > 0 ? stack[--depth] : 0;
+            p++;
+            break;
+        case '{':
+            m = n = 0;
+            for (p++; *p >= '0' && *p <= '9'; p++)
+                m = SAT(m * 10 + (size_t)(*p - '0'));
+            n = m;
+            if (*p == ',') {
+                n = m + 1;      /* open: at least one copy more */
+                if (p[1] >= '0' && p[1] <= '9')
+                    for (n = 0, p++; *p >= '0' && *p <= '9'; p++)
+                        n = SAT(n * 10 + (size_t)(*p - '0'));
+            }
+            while (*p && *p != '}')
+                p++;
+            if (*p)
+                p++;
+            if (n < m)
+                n = m;
+            /* the atom is counted once already */
+            cur = SAT(cur + SAT(atom * (n > 0 ? n - 1 : 0)));
+            atom = 0;
+            continue;
+        case '*': case '+': case '?':
+            cur = SAT(cur + atom);
+            atom = 0;
+            p++;
+            continue;
+        default:
+            p++;
+            atom = 1;
+            break;
+        }
+        cur = SAT(cur + atom);
+    }
+    while (depth > 0)
+        cur = SAT(cur + stack[--depth]);
+    return cur;
+}
+
 /* check_regex - the constant keys of a :regex test compile */
 static int check_regex(struct sv_parser *p, struct sv_node *n)
 {
@@ -506,6 +595,10 @@ static int check_regex(struct sv_parser *p, struct sv_node *n)
     for (int i = 0; i < keys->n; i++) {
         if (keys->v[i].has_var && (p->s->ext & SV_EXT_VARIABLES))
             continue;
+        if (sv_regex_size(keys->v[i].s) > SV_REGEX_MAX)
+            return sv_parse_error(p, keys->v[i].line, keys->v[i].col,
+                                  "invalid regular expression '%s' for "
+                                  "regex match: too complex", keys->v[i].s);
         rc = regcomp(&re, keys->v[i].s, REG_EXTENDED | REG_NOSUB
                      | (n->cmp == SV_CASEMAP ? REG_ICASE : 0));
         if (rc != 0) {
