@@ -585,6 +585,7 @@ static int check_regex(struct sv_parser *p, struct sv_node *n)
     const struct sv_arg *keys = n->pos[n->npos - 1];
     char msg[128];
     regex_t re;
+    size_t size;
     int rc;
 
     if (n->cmp == SV_NUMERIC)
@@ -595,10 +596,17 @@ static int check_regex(struct sv_parser *p, struct sv_node *n)
     for (int i = 0; i < keys->n; i++) {
         if (keys->v[i].has_var && (p->s->ext & SV_EXT_VARIABLES))
             continue;
-        if (sv_regex_size(keys->v[i].s) > SV_REGEX_MAX)
+        size = sv_regex_size(keys->v[i].s);
+        if (size > SV_REGEX_MAX)
             return sv_parse_error(p, keys->v[i].line, keys->v[i].col,
                                   "invalid regular expression '%s' for "
                                   "regex match: too complex", keys->v[i].s);
+        /* and all of them together: compiling is the parse's cost */
+        p->regex_total += size;
+        if (p->regex_total > SV_REGEX_TOTAL)
+            return sv_parse_error(p, keys->v[i].line, keys->v[i].col,
+                                  "regular expressions of the script too "
+                                  "complex together");
         rc = regcomp(&re, keys->v[i].s, REG_EXTENDED | REG_NOSUB
                      | (n->cmp == SV_CASEMAP ? REG_ICASE : 0));
         if (rc != 0) {

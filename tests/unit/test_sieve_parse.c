@@ -661,6 +661,17 @@ static void test_limits(void **state)
     EXPECT_INT("size", parse("keep;", &s, &err), 0);
     sieve_script_free(s);
     conf.max_script_size = 0;
+    /* regexes: each within bounds, together too much */
+    o = (size_t)snprintf(text, cap, "require \"regex\";\n"
+                         "if header :regex \"a\" [");
+    for (i = 0; i < 17; i++)      /* 16 of 62500 are the limit */
+        o += (size_t)snprintf(text + o, cap - o, "%s\"(a{250}){250}\"",
+                              i ? "," : "");
+    snprintf(text + o, cap - o, "] { stop; }");
+    EXPECT_INT("regex total", parse(text, &s, &err), -1);
+    EXPECT_HAS("regex total", err.text, "too complex together");
+    EXPECT_INT("regex total", err.line, 2);
+    EXPECT_INT("regex total", err.col, 23 + 16 * 16);
     /* a long list */
     o = (size_t)snprintf(text, cap, "if header \"a\" [");
     for (i = 0; i < 50000; i++)
