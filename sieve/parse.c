@@ -497,7 +497,11 @@ static int check_relational(struct sv_parser *p, struct sv_node *n,
  * and a few levels more take minutes and gigabytes).  Saturates at
  * SV_REGEX_MAX + 1; SIZE_MAX past 64 levels of groups.
  */
-#define SAT(x) ((x) > SV_REGEX_MAX ? SV_REGEX_MAX + 1 : (x))
+static size_t sat(size_t x)
+{
+    return x > SV_REGEX_MAX ? SV_REGEX_MAX + 1 : x;
+}
+
 size_t sv_regex_size(const char *re)
 {
     size_t stack[64], cur = 0, atom = 0, m, n;
@@ -544,13 +548,13 @@ size_t sv_regex_size(const char *re)
         case '{':
             m = n = 0;
             for (p++; *p >= '0' && *p <= '9'; p++)
-                m = SAT(m * 10 + (size_t)(*p - '0'));
+                m = sat(m * 10 + (size_t)(*p - '0'));
             n = m;
             if (*p == ',') {
                 n = m + 1;      /* open: at least one copy more */
                 if (p[1] >= '0' && p[1] <= '9')
                     for (n = 0, p++; *p >= '0' && *p <= '9'; p++)
-                        n = SAT(n * 10 + (size_t)(*p - '0'));
+                        n = sat(n * 10 + (size_t)(*p - '0'));
             }
             while (*p && *p != '}')
                 p++;
@@ -559,11 +563,11 @@ size_t sv_regex_size(const char *re)
             if (n < m)
                 n = m;
             /* the atom is counted once already */
-            cur = SAT(cur + SAT(atom * (n > 0 ? n - 1 : 0)));
+            cur = sat(cur + sat(atom * (n > 0 ? n - 1 : 0)));
             atom = 0;
             continue;
         case '*': case '+': case '?':
-            cur = SAT(cur + atom);
+            cur = sat(cur + atom);
             atom = 0;
             p++;
             continue;
@@ -572,10 +576,12 @@ size_t sv_regex_size(const char *re)
             atom = 1;
             break;
         }
-        cur = SAT(cur + atom);
+        cur = sat(cur + atom);
     }
-    while (depth > 0)
-        cur = SAT(cur + stack[--depth]);
+    while (depth > 0) {
+        depth--;
+        cur = sat(cur + stack[depth]);
+    }
     return cur;
 }
 
