@@ -10,6 +10,8 @@
  * The implicit keep is added last, unless an explicit store into the
  * default folder already does its work.
  */
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,7 +130,10 @@ static int is_reject(const struct sieve_action *x)
 
 /*
  * conflict - may an action of type t made at n join the result?
- * 0, or -1 with the runtime error set
+ * 0, or -1 with the runtime error set.  Only the running script's
+ * actions count: Pigeonhole checks each script of the sequence apart
+ * (a store in sieve_before and a reject in the user's script both
+ * happen).
  */
 static int conflict(struct sv_run *r, const struct sv_node *n,
                     enum sieve_action_type t)
@@ -137,7 +142,7 @@ static int conflict(struct sv_run *r, const struct sv_node *n,
     char text[sizeof(r->err->text)];
     int i;
 
-    for (i = 0; i < a->n; i++) {
+    for (i = a->base; i < a->n; i++) {
         const struct sieve_action *x = &a->act[i];
 
         if (t == SIEVE_REJECT || t == SIEVE_EREJECT) {
@@ -177,7 +182,8 @@ static int conflict(struct sv_run *r, const struct sv_node *n,
     return 0;
 }
 
-/* limits - max_actions and max_redirects, on the merged result */
+/* limits - max_actions and max_redirects, on the running script's
+ * actions once merged */
 static int limits(struct sv_run *r, const struct sv_node *n)
 {
     const struct sieve_conf *c = r->conf;
@@ -185,11 +191,11 @@ static int limits(struct sv_run *r, const struct sv_node *n)
     uint64_t redirects = 0;
     int i;
 
-    if (c->max_actions && (uint64_t)a->n > c->max_actions)
+    if (c->max_actions && (uint64_t)(a->n - a->base) > c->max_actions)
         return sv_error(r, n, "total number of actions exceeds policy "
-                        "limit (%d > %llu)", a->n,
+                        "limit (%d > %llu)", a->n - a->base,
                         (unsigned long long)c->max_actions);
-    for (i = 0; i < a->n; i++)
+    for (i = a->base; i < a->n; i++)
         redirects += a->act[i].type == SIEVE_REDIRECT;
     if (c->max_redirects && redirects > c->max_redirects)
         return sv_error(r, n, "number of redirect actions exceeds policy "
@@ -267,16 +273,60 @@ int sv_cmd_keep(struct sv_run *r, const struct sv_node *n)
 
 int sv_cmd_discard(struct sv_run *r, const struct sv_node *n)
 {
-    (void)n;
     r->acts->keep = 0;
+    r->acts->discard_script = r->script;
+    r->acts->discard_line = n->line;
     return 0;
 }
 
+/* utf8_valid - s[0..len) is well-formed UTF-8 (RFC 3629) */
+static int utf8_valid(const unsigned char *s, size_t len)
+{
+    size_t i = 0, k, n;
+    uint32_t c;
+
+    while (i < len) {
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        if (s[i] >= 0xc2 && s[i] <= 0xdf) {
+            n = 1;
+            c = s[i] & 0x1f;
+        } else if (s[i] >= 0xe0 && s[i] <= 0xef) {
+            n = 2;
+            c = s[i] & 0x0f;
+        } else if (s[i] >= 0xf0 && s[i] <= 0xf4) {
+            n = 3;
+            c = s[i] & 0x07;
+        } else {
+            return 0;
+        }
+        if (len - i <= n)
+            return 0;
+        for (k = 1; k <= n; k++) {
+            if ((s[i + k] & 0xc0) != 0x80)
+                return 0;
+            c = c << 6 | (s[i + k] & 0x3f);
+        }
+        if ((n == 2 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
+            (n == 3 && (c < 0x10000 || c > 0x10ffff)))
+            return 0;
+        i += n + 1;
+    }
+    return 1;
+}
+
+/*
+ * sv_cmd_fileinto - the folder as written: the delivery maps it and
+ * falls back to INBOX when it cannot be made.  Only a name that is not
+ * UTF-8 is an error here (RFC 5228 2.7.2, as Pigeonhole checks it).
+ */
 int sv_cmd_fileinto(struct sv_run *r, const struct sv_node *n)
 {
     char **flags = NULL, *folder;
     const char *s;
-    size_t len, i;
+    size_t len;
     int nflags = 0, rc;
 
     if (n->npos < 1 || sv_list_count(n->pos[0]) < 1)
@@ -284,11 +334,9 @@ int sv_cmd_fileinto(struct sv_run *r, const struct sv_node *n)
     s = sv_string(r, &n->pos[0]->v[0], 0, &len);
     if (s == NULL)
         return -1;
-    if (len == 0)
-        return sv_error(r, n, "fileinto: empty folder name");
-    for (i = 0; i < len; i++)
-        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-            return sv_error(r, n, "fileinto: invalid folder name '%s'", s);
+    if (!utf8_valid((const unsigned char *)s, len))
+        return sv_error(r, n, "fileinto command: invalid folder name '%s' "
+                        "specified: invalid utf-8", s);
     /* INBOX is the one name IMAP reads in any case (RFC 3501 5.1) */
     folder = strdup(strcasecmp(s, "INBOX") == 0 ? "INBOX" : s);
     if (folder == NULL)
@@ -314,8 +362,8 @@ static int same_address(const char *x, const char *y)
         strcasecmp(ax, ay) == 0;
 }
 
-/* valid_address - a redirect's address: local@domain, nothing around
- * it that sendmail could take for an option or a second address */
+/* valid_address - a redirect's address: local@domain, nothing in it
+ * that sendmail could take for an option or a second address */
 static int valid_address(const char *s)
 {
     const char *at = strrchr(s, '@');
@@ -324,9 +372,43 @@ static int valid_address(const char *s)
         return 0;
     for (; *s; s++)
         if ((unsigned char)*s <= 0x20 || *s == 0x7f || *s == '<' ||
-            *s == '>' || *s == ',')
+            *s == '>' || *s == ',' || *s == '"')
             return 0;
     return 1;
+}
+
+/*
+ * redirect_address - the address a redirect names, as Pigeonhole reads
+ * it: blanks around it dropped, "Name <local@domain>" and <local@domain>
+ * as local@domain; NULL (errno 0) when it is not one such address,
+ * NULL (errno ENOMEM) when out of memory
+ */
+static char *redirect_address(const char *s)
+{
+    const char *b = s, *e = s + strlen(s), *lt = strchr(s, '<'), *gt;
+    char *c;
+
+    errno = 0;
+    if (lt) {
+        gt = strchr(lt, '>');
+        if (gt == NULL || gt[1 + strspn(gt + 1, " \t")] != '\0')
+            return NULL;
+        b = lt + 1;
+        e = gt;
+    }
+    while (b < e && (*b == ' ' || *b == '\t'))
+        b++;
+    while (e > b && (e[-1] == ' ' || e[-1] == '\t'))
+        e--;
+    c = strndup(b, (size_t)(e - b));
+    if (c == NULL)
+        return NULL;
+    if (!valid_address(c)) {
+        free(c);
+        errno = 0;
+        return NULL;
+    }
+    return c;
 }
 
 int sv_cmd_redirect(struct sv_run *r, const struct sv_node *n)
@@ -334,6 +416,7 @@ int sv_cmd_redirect(struct sv_run *r, const struct sv_node *n)
     struct sv_actions *a = r->acts;
     struct sieve_action *x;
     const char *s;
+    char *addr;
     size_t len;
     int i;
 
@@ -342,23 +425,28 @@ int sv_cmd_redirect(struct sv_run *r, const struct sv_node *n)
     s = sv_string(r, &n->pos[0]->v[0], 0, &len);
     if (s == NULL)
         return -1;
-    if (!valid_address(s))
-        return sv_error(r, n, "specified redirect address '%s' is invalid",
-                        s);
-    if (conflict(r, n, SIEVE_REDIRECT) < 0)
+    addr = redirect_address(s);
+    if (addr == NULL)
+        return errno ? sv_oom(r, n) : sv_error(r, n, "specified redirect "
+                                               "address '%s' is invalid", s);
+    if (conflict(r, n, SIEVE_REDIRECT) < 0) {
+        free(addr);
         return -1;
+    }
     if (sv_tag(n, "copy") == NULL)
         a->keep = 0;
     for (i = 0; i < a->n; i++)
         if (a->act[i].type == SIEVE_REDIRECT &&
-            same_address(a->act[i].address, s))
+            same_address(a->act[i].address, addr)) {
+            free(addr);
             return 0;
+        }
     x = push(r, n, SIEVE_REDIRECT);
-    if (x == NULL || (x->address = strdup(s)) == NULL) {
-        if (x)
-            a->n--;
+    if (x == NULL) {
+        free(addr);
         return sv_oom(r, n);
     }
+    x->address = addr;
     return limits(r, n);
 }
 
@@ -561,7 +649,15 @@ int sv_act_finish(struct sv_run *r, const struct sieve_script *last)
                      last ? last->name : "");
         }
     }
-    if (a->n == 0 && push(r, NULL, SIEVE_DISCARD) == NULL)
-        return sv_oom(r, NULL);
+    if (a->n == 0) {
+        /* only a discard empties the result: it is where that was */
+        x = push(r, NULL, SIEVE_DISCARD);
+        if (x == NULL)
+            return sv_oom(r, NULL);
+        if (a->discard_script)
+            snprintf(x->script, sizeof(x->script), "%s",
+                     a->discard_script->name);
+        x->line = a->discard_line;
+    }
     return 0;
 }

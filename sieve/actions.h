@@ -31,6 +31,9 @@ struct sv_actions {
     int base;                   /* first action of the running script */
     int keep;                   /* the implicit keep is in effect */
     int oom;                    /* an allocation failed */
+    /* the last discard command, for the DISCARD action's place */
+    const struct sieve_script *discard_script;
+    int discard_line;
     /* imap4flags' internal variable: flags separated by one space */
     char *flags;
     /* control */
@@ -44,6 +47,7 @@ struct sv_actions {
     int nglobals;
     char **declared;            /* names the running script made global */
     int ndeclared;
+    int ns_ok;                  /* vars.c holds "global.NAME" names */
 };
 
 /* eval.c */

@@ -9,8 +9,9 @@
  * declared it holds a copy in its own variables, written back to the
  * table whenever control leaves that script (an include, its end) and
  * read again when control comes back.  As only one script runs at a
- * time, the copies always agree.  Each global is also visible as
- * "global.NAME", the namespace RFC 6609 section 3.5 defines.
+ * time, the copies always agree.  Each global is also offered to vars.c
+ * as "global.NAME", the namespace RFC 6609 section 3.5 defines; it is
+ * used only when vars.c takes such a name.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,8 +72,12 @@ static void set_ns(struct sv_run *r, const struct sv_global *g)
     struct sieve_error saved = *r->err;
     char name[300];
 
-    if ((size_t)snprintf(name, sizeof(name), "global.%s", g->name) <
-        sizeof(name) && sv_var_set(r, name, g->val, g->len) < 0)
+    if ((size_t)snprintf(name, sizeof(name), "global.%s", g->name) >=
+        sizeof(name))
+        return;
+    if (sv_var_set(r, name, g->val, g->len) == 0)
+        r->acts->ns_ok = 1;
+    else
         *r->err = saved;
 }
 
@@ -116,8 +121,8 @@ static int copy_out(struct sv_run *r, const struct sv_node *n)
 
         if (declared(a, g->name))
             v = sv_var_get(r, g->name, &len);
-        if ((size_t)snprintf(name, sizeof(name), "global.%s", g->name) <
-            sizeof(name))
+        if (a->ns_ok && (size_t)snprintf(name, sizeof(name), "global.%s",
+                                         g->name) < sizeof(name))
             ns = sv_var_get(r, name, &nslen);
         if (differs(g, ns, nslen)) {
             v = ns;
@@ -267,7 +272,7 @@ static int declare(struct sv_run *r, const struct sv_node *n,
         return 0;
     }
     if (sv_var_set(r, g->name, g->val, g->len) < 0)
-        return -1;
+        return sv_error(r, n, "global '%s': cannot set", g->name);
     return 0;
 }
 

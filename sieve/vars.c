@@ -382,11 +382,14 @@ int sv_cmd_set(struct sv_run *r, const struct sv_node *n)
 /*
  * sv_test_string - string [MATCH-TYPE] [COMPARATOR] <source> <keys>
  * (RFC 5229 5): each source string is a value; :count counts only the
- * non-empty ones, as RFC 5229 5 says
+ * non-empty ones, as RFC 5229 5 says.  Without :comparator the
+ * comparison is i;octet, as Pigeonhole does (RFC 5228 2.7.3 would say
+ * i;ascii-casemap): the behaviour scripts written for it rely on.
  */
 int sv_test_string(struct sv_run *r, const struct sv_node *n)
 {
     const struct sv_arg *src;
+    struct sv_node tn;
     struct sv_match_ctx m;
     const char *v;
     size_t len;
@@ -396,7 +399,10 @@ int sv_test_string(struct sv_run *r, const struct sv_node *n)
         return sv_error(r, n, "string: missing arguments");
     src = n->pos[0];
     cnt = src->type == SV_STR ? 1 : src->n;
-    sv_match_begin(&m, r, n, n->pos[1]);
+    tn = *n;
+    if (n->cmp_arg == NULL)
+        tn.cmp = SV_OCTET;      /* Pigeonhole's default for string */
+    sv_match_begin(&m, r, &tn, n->pos[1]);
     for (i = 0; i < cnt && rc == 0; i++) {
         v = sv_string(r, &src->v[i], 0, &len);
         if (n->match == SV_COUNT && len == 0)

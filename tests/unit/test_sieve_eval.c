@@ -256,6 +256,15 @@ static void test_core(void **state)
              "require \"copy\";\n"
              "redirect \"a@b.c\"; redirect :copy \"a@b.c\";"),
          .want = "redirect a@b.c"},
+        {.name = "redirect address forms", .scripts = R(
+             "require \"copy\";\n"
+             "redirect :copy \"<a@b.c>\"; redirect :copy \"Bob <d@e.f>\";\n"
+             "redirect :copy \" g@h.i \";\n"),
+         .want = "redirect a@b.c\nredirect d@e.f\nredirect g@h.i\nkeep INBOX"},
+        {.name = "redirect two addresses", .scripts = R(
+             "redirect \"a@b.c, d@e.f\";"),
+         .want_rc = 1, .want = "keep INBOX",
+         .want_err = "s0:1: specified redirect address 'a@b.c, d@e.f' is"},
         {.name = "redirect invalid", .scripts = R(
              "require \"variables\"; set \"a\" \"nobody\";\n"
              "redirect \"${a}\";"),
@@ -286,6 +295,17 @@ static void test_core(void **state)
         {.name = "vacation discard", .scripts = R(
              "require \"vacation\"; discard; vacation \"away\";"),
          .want = "vacation alice@example.org"},
+        {.name = "fileinto any name", .scripts = R(
+             "require [\"fileinto\", \"copy\"];\n"
+             "fileinto :copy \"a\tb\";\n"
+             "fileinto :copy \"a/b.c\"; fileinto :copy \"\xc3\xa9t\xc3\xa9\";"),
+         .want = "store a\tb\nstore a/b.c\nstore \xc3\xa9t\xc3\xa9\n"
+         "keep INBOX"},
+        {.name = "fileinto not utf-8", .scripts = R(
+             "require [\"fileinto\", \"variables\", \"encoded-character\"];\n"
+             "set \"f\" \"${hex:ff}\";\nfileinto \"a${f}b\";"),
+         .want_rc = 1, .want = "keep INBOX",
+         .want_err = "s0:3: fileinto command: invalid folder name"},
         {.name = "mailboxexists", .scripts = R(
              "require [\"mailbox\", \"fileinto\"];\n"
              "if mailboxexists \"INBOX\" { fileinto \"a\"; }\n"
@@ -353,7 +373,7 @@ static void test_control(void **state)
              "if not anyof(false, not true) { fileinto \"E\"; }"),
          .want = "store A\nstore C\nstore E"},
         {.name = "stop in a block", .scripts = R(
-             "require \"fileinto\";\n"
+             "require [\"fileinto\", \"copy\"];\n"
              "if true { fileinto :copy \"A\"; stop; fileinto \"B\"; }\n"
              "fileinto \"C\";"),
          .want = "store A\nkeep INBOX"},
@@ -569,19 +589,24 @@ static void test_sequence(void **state)
              "require [\"fileinto\", \"reject\"];\n"
              "fileinto \"U\";\nredirect \"a@b.c\";\nreject \"x\";"),
          .want_rc = 1, .want = "store B\nkeep INBOX",
-         .want_err = "s1:5: reject/ereject"},
+         .want_err = "s1:4: reject/ereject action conflicts with other "
+         "action: the store action (s1: line 2)"},
+        {.name = "no conflict between scripts", .scripts = R(
+             "require [\"fileinto\", \"copy\"]; fileinto :copy \"B\";",
+             "require \"reject\"; reject \"x\";"),
+         .want = "store B\nreject x"},
         {.name = "error in before: the user's does not run", .scripts = R(
              "require [\"fileinto\", \"copy\", \"reject\"];\n"
              "fileinto :copy \"B1\";\nreject \"x\";",
              "require \"fileinto\"; fileinto \"U\";"),
          .want_rc = 1, .want = "keep INBOX",
-         .want_err = "s0:2: reject/ereject"},
+         .want_err = "s0:3: reject/ereject"},
         {.name = "error keeps the earlier flags", .scripts = R(
              "require \"imap4flags\"; addflag \"A\";",
              "require [\"imap4flags\", \"reject\"];\n"
              "addflag \"B\";\nkeep;\nreject \"x\";"),
          .want_rc = 1, .want = "keep INBOX flags: A",
-         .want_err = "s1:3: reject/ereject"},
+         .want_err = "s1:4: reject/ereject"},
         {.name = "globals not shared between scripts", .scripts = R(
              VA "global \"x\"; set \"x\" \"1\";",
              VA "require \"fileinto\"; global \"x\";\n"
@@ -801,12 +826,79 @@ static void test_result_fields(void **state)
     EXPECT_STR("keep", res.act[2].folder, "INBOX");
     EXPECT_STR("keep", res.act[2].script, "f.sieve");
     sieve_result_free(&res);
+    /* discard: where the discard command was */
+    sieve_script_free(s);
+    s = NULL;
+    assert_int_equal(sieve_parse_text(&c, "d.sieve", "# c\n\ndiscard;\n", 14,
+                                      &s, &err), 0);
+    assert_int_equal(sieve_execute(&c, &s, 1, &env, &res, &err), 0);
+    assert_int_equal(res.n, 1);
+    EXPECT_INT("discard", res.act[0].type, SIEVE_DISCARD);
+    EXPECT_STR("discard", res.act[0].script, "d.sieve");
+    EXPECT_INT("discard", res.act[0].line, 3);
+    sieve_result_free(&res);
     /* no script at all: the implicit keep */
     assert_int_equal(sieve_execute(&c, NULL, 0, &env, &res, &err), 0);
     assert_int_equal(res.n, 1);
     EXPECT_INT("none", res.act[0].implicit, 1);
     sieve_result_free(&res);
     sieve_script_free(s);
+    CHECKED();
+}
+
+/*
+ * test_cpu_limit - a script that takes longer than max_cpu_time stops
+ * with a runtime error and keeps: 40,000 :matches over a long subject
+ * are several seconds of CPU, the limit one
+ */
+static void test_cpu_limit(void **state)
+{
+    static const char test[] =
+        "if header :matches \"subject\" \"*a*a*a*a*a*a*a*a*a*a*b\" "
+        "{ fileinto \"X\"; }\n";
+    size_t ntests = 40000, sublen = 8000, len, o, i;
+    struct sieve_conf c;
+    struct sieve_script *s = NULL;
+    struct sieve_env env;
+    struct sieve_error err;
+    struct sieve_result res;
+    struct buf msg;
+    char *text, *m;
+
+    (void)state;
+    conf_init(&c);
+    c.max_script_size = 0;
+    c.max_cpu_time = 1;
+    len = strlen("require \"fileinto\";\n") + ntests * strlen(test) + 1;
+    text = malloc(len);
+    m = malloc(sublen + 64);
+    assert_non_null(text);
+    assert_non_null(m);
+    strcpy(text, "require \"fileinto\";\n");
+    o = strlen(text);
+    for (i = 0; i < ntests; i++, o += strlen(test))
+        memcpy(text + o, test, strlen(test));
+    text[o] = '\0';
+    strcpy(m, "Subject: ");
+    memset(m + 9, 'a', sublen);
+    strcpy(m + 9 + sublen, "\n\nbody\n");
+    msg.s = m;
+    msg.len = strlen(m);
+    memset(&env, 0, sizeof(env));
+    env.from = "a@b.c";
+    env.size = msg.len;
+    env.pread = buf_pread;
+    env.arg = &msg;
+    assert_int_equal(sieve_parse_text(&c, "cpu", text, strlen(text), &s,
+                                      &err), 0);
+    EXPECT_INT("cpu", sieve_execute(&c, &s, 1, &env, &res, &err), 1);
+    EXPECT_STR("cpu", err.text, "execution exceeded CPU time limit");
+    EXPECT_INT("cpu", res.n, 1);
+    EXPECT_INT("cpu", res.n > 0 && res.act[0].implicit, 1);
+    sieve_result_free(&res);
+    sieve_script_free(s);
+    free(text);
+    free(m);
     CHECKED();
 }
 
@@ -837,6 +929,7 @@ int main(void)
         cmocka_unit_test(test_include),
         cmocka_unit_test(test_vacation),
         cmocka_unit_test(test_result_fields),
+        cmocka_unit_test(test_cpu_limit),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
