@@ -34,22 +34,166 @@ static int v_fileinto(struct sv_parser *p, struct sv_node *n)
         return sv_parse_error(p, f->line, f->col, "fileinto command: invalid "
                               "folder name '%s' specified: invalid utf-8",
                               f->s);
-    if (f != NULL && f->len == 0)
-        return sv_parse_error(p, f->line, f->col, "fileinto command: invalid "
-                              "folder name '' specified: empty");
     return 0;
+}
+
+/* cfws - past blanks and (nested) comments */
+static const char *cfws(const char *s)
+{
+    int depth;
+
+    for (;;) {
+        while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+            s++;
+        if (*s != '(')
+            return s;
+        for (depth = 0; *s; s++) {
+            if (*s == '\\' && s[1])
+                s++;
+            else if (*s == '(')
+                depth++;
+            else if (*s == ')' && --depth == 0)
+                break;
+        }
+        if (*s == '\0')
+            return s;
+        s++;
+    }
+}
+
+static int is_atext(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9') || (c & 0x80)
+        || (c && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL);
+}
+
+/* word - past an atom or a quoted string at s, or NULL */
+static const char *word(const char *s)
+{
+    const char *p = s;
+
+    if (*p == '"') {
+        for (p++; *p && *p != '"'; p++)
+            if (*p == '\\' && p[1])
+                p++;
+        return *p == '"' ? p + 1 : NULL;
+    }
+    while (is_atext((unsigned char)*p))
+        p++;
+    return p > s ? p : NULL;
+}
+
+/* addr_spec - past local@domain at s, or NULL; the local part as
+ * leniently as Pigeonhole takes it (dots anywhere), the domain not */
+static const char *addr_spec(const char *s)
+{
+    const char *p = s, *q;
+
+    s = p = cfws(s);
+    for (;;) {
+        if (*p == '.')
+            p++;
+        else if ((q = word(p)) != NULL)
+            p = q;
+        else
+            break;
+    }
+    if (p == s || *(p = cfws(p)) != '@')
+        return NULL;
+    p = cfws(p + 1);
+    if (*p == '[') {
+        while (*p && *p != ']')
+            p++;
+        return *p == ']' ? p + 1 : NULL;
+    }
+    for (;;) {
+        q = p;
+        while (is_atext((unsigned char)*p) && *p != '/')
+            p++;
+        if (p == q)
+            return NULL;
+        if (*p != '.')
+            return p;
+        p++;
+    }
+}
+
+/* address_ok - s is one address: addr-spec, or a phrase and <addr-spec> */
+static int address_ok(const char *s)
+{
+    const char *p = cfws(s), *q;
+
+    for (q = p; (q = cfws(q)), *q && *q != '<';) {
+        const char *w = *q == '.' ? q + 1 : word(q);
+
+        if (w == NULL)
+            break;
+        q = w;
+    }
+    if (*q == '<') {
+        p = addr_spec(q + 1);
+        if (p == NULL || *(p = cfws(p)) != '>')
+            return 0;
+        p++;
+    } else if ((p = addr_spec(p)) == NULL) {
+        return 0;
+    }
+    return *cfws(p) == '\0';
 }
 
 static int v_redirect(struct sv_parser *p, struct sv_node *n)
 {
     const struct sv_str *a = str_const(p, n->pos[0]);
 
-    /* Pigeonhole checks a constant address; the least of its checks:
-     * a local part and a domain */
-    if (a != NULL && (strchr(a->s, '@') == NULL || a->s[0] == '@'
-                      || a->s[a->len - 1] == '@'))
+    if (a != NULL && !address_ok(a->s))
         return sv_parse_error(p, a->line, a->col, "specified redirect "
                               "address '%s' is invalid", a->s);
+    return 0;
+}
+
+/* v_address - RFC 5228 5.1: only headers that hold addresses, the set
+ * Pigeonhole allows */
+static int v_address(struct sv_parser *p, struct sv_node *n)
+{
+    static const char *const ok[] = {
+        "from", "sender", "to", "cc", "bcc", "reply-to", "resent-from",
+        "resent-sender", "resent-to", "resent-cc", "resent-bcc",
+        "resent-reply-to", "delivered-to", "errors-to", "x-original-to",
+        "mail-followup-to", "mail-reply-to", "return-receipt-to",
+        "apparently-to", "x-beenthere", NULL
+    };
+    const struct sv_arg *a = n->pos[0];
+    int k;
+
+    for (int i = 0; i < a->n; i++) {
+        if (a->v[i].has_var && (p->s->ext & SV_EXT_VARIABLES))
+            continue;
+        for (k = 0; ok[k] != NULL && strcasecmp(ok[k], a->v[i].s) != 0; k++)
+            ;
+        if (ok[k] == NULL)
+            return sv_parse_error(p, a->v[i].line, a->v[i].col, "specified "
+                                  "header '%s' is not allowed for the "
+                                  "address test", a->v[i].s);
+    }
+    return 0;
+}
+
+/* v_envelope - RFC 5228 5.4: "from" and "to"; Pigeonhole adds "auth" */
+static int v_envelope(struct sv_parser *p, struct sv_node *n)
+{
+    const struct sv_arg *a = n->pos[0];
+
+    for (int i = 0; i < a->n; i++) {
+        if (a->v[i].has_var && (p->s->ext & SV_EXT_VARIABLES))
+            continue;
+        if (strcasecmp(a->v[i].s, "from") != 0
+            && strcasecmp(a->v[i].s, "to") != 0
+            && strcasecmp(a->v[i].s, "auth") != 0)
+            return sv_parse_error(p, a->v[i].line, a->v[i].col, "specified "
+                                  "envelope part '%s' is not supported by "
+                                  "the envelope test", a->v[i].s);
+    }
     return 0;
 }
 
@@ -65,8 +209,29 @@ static int var_names(struct sv_parser *p, const struct sv_arg *a)
     return 0;
 }
 
+/* v_set - RFC 5229 4.1: two modifiers of one precedence conflict */
 static int v_set(struct sv_parser *p, struct sv_node *n)
 {
+    static const char *const groups[][3] = {
+        {"lower", "upper", NULL}, {"lowerfirst", "upperfirst", NULL},
+    };
+    const struct sv_tagged *seen;
+
+    for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+        seen = NULL;
+        for (int i = 0; i < n->ntags; i++) {
+            if (strcmp(n->tags[i].name, groups[g][0]) != 0
+                && strcmp(n->tags[i].name, groups[g][1]) != 0)
+                continue;
+            if (seen != NULL)
+                return sv_parse_error(p, n->tags[i].tag->line,
+                                      n->tags[i].tag->col, "modifiers :%s "
+                                      "and :%s specified for the set command"
+                                      " conflict having equal precedence",
+                                      seen->name, n->tags[i].name);
+            seen = &n->tags[i];
+        }
+    }
     return var_names(p, n->pos[0]);
 }
 
@@ -138,7 +303,12 @@ static int v_date(struct sv_parser *p, struct sv_node *n)
 static int v_vacation(struct sv_parser *p, struct sv_node *n)
 {
     static const char *const names[] = {"days", "seconds", NULL};
+    const struct sv_str *from = str_const(p, sv_tag(n, "from"));
 
+    if (from != NULL && !address_ok(from->s))
+        return sv_parse_error(p, from->line, from->col, "specified :from "
+                              "address '%s' is invalid for vacation action",
+                              from->s);
     return v_exclusive(p, n, names);
 }
 
@@ -258,10 +428,11 @@ static const struct sv_def defs[] = {
     {"global", SV_GLOBAL, SV_COMMAND, "include", "L", NULL, 0, v_global},
 
     /* RFC 5228 tests */
-    {"address", SV_ADDRESS, SV_TEST, NULL, "LL", NULL, MCA, NULL},
+    {"address", SV_ADDRESS, SV_TEST, NULL, "LL", NULL, MCA, v_address},
     {"allof", SV_ALLOF, SV_TEST, NULL, "", NULL, SV_F_TESTLIST, NULL},
     {"anyof", SV_ANYOF, SV_TEST, NULL, "", NULL, SV_F_TESTLIST, NULL},
-    {"envelope", SV_ENVELOPE, SV_TEST, "envelope", "LL", NULL, MCA, NULL},
+    {"envelope", SV_ENVELOPE, SV_TEST, "envelope", "LL", NULL, MCA,
+     v_envelope},
     {"exists", SV_EXISTS, SV_TEST, NULL, "L", NULL, 0, NULL},
     {"false", SV_FALSE, SV_TEST, NULL, "", NULL, 0, NULL},
     {"true", SV_TRUE, SV_TEST, NULL, "", NULL, 0, NULL},

@@ -14,6 +14,8 @@
  *   is an error ("number exceeds integer limits"), as in Pigeonhole.
  * - "text:" ends at a line holding only "." and its line end; the end
  *   of the file before that line is an error.
+ * - A CR not followed by LF is an error in a string (Pigeonhole: "stray
+ *   carriage-return"), white space elsewhere.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -241,6 +243,10 @@ static int lex_quoted(struct sv_lexer *lx, struct sv_token *t)
                 p++;
             continue;
         }
+        if (*p == '\r' && (p + 1 >= lx->end || p[1] != '\n'))
+            return lex_error(lx, lx->line, col_of(lx, p), "found stray "
+                             "carriage-return (CR) character in quoted "
+                             "string started at line %d", t->line);
         if (*p == '\n')
             newline(lx, p);
         if (*p == '"')
@@ -294,10 +300,16 @@ static int lex_text(struct sv_lexer *lx, struct sv_token *t)
     start = p + e;
     /* the lines up to one of a lone "." */
     for (p = start;; p = nl + e) {
-        for (nl = p; nl < lx->end && *nl != '\n'; nl++)
+        for (nl = p; nl < lx->end && *nl != '\n'; nl++) {
             if (*nl == '\0')
                 return lex_error(lx, lx->line, col_of(lx, nl), "encountered "
                                  "NUL character in multi-line string");
+            if (*nl == '\r' && (nl + 1 >= lx->end || nl[1] != '\n'))
+                return lex_error(lx, lx->line, col_of(lx, nl), "found stray "
+                                 "carriage-return (CR) character in "
+                                 "multi-line string started at line %d",
+                                 t->line);
+        }
         if (nl >= lx->end)
             return lex_error(lx, lx->line, col_of(lx, nl), "end of file "
                              "before end of multi-line string");

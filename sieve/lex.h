@@ -52,7 +52,8 @@ int sv_lex_next(struct sv_lexer *lx, struct sv_token *t);
 const char *sv_tok_name(enum sv_toktype type);
 
 /* The parser, as parse.c and the grammar's validators share it. */
-#define SV_MAX_NESTING 32       /* blocks, and tests in tests */
+#define SV_MAX_NESTING 32       /* levels of blocks, and of tests under a
+                                 * command, as Pigeonhole counts them */
 #define SV_MAX_INCLUDE_DEPTH 10
 #define SV_MAX_INCLUDES 255
 

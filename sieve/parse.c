@@ -182,6 +182,65 @@ static long encoded(struct sv_parser *p, const struct sv_str *str,
     return (long)(k + 1);
 }
 
+/*
+ * check_vars - the variable references of str, when "variables" is on
+ * (RFC 5229 3): a namespace is an error (none is supported), so is a
+ * match variable beyond ${32}, as Pigeonhole says; anything that is not
+ * a well-formed reference is text
+ */
+static int check_vars(struct sv_parser *p, const struct sv_str *str)
+{
+    const char *r = str->s, *q, *first_end;
+    unsigned long idx;
+    int parts, digits;
+
+    while ((r = strstr(r, "${")) != NULL) {
+        q = r += 2;
+        parts = 0;
+        first_end = NULL;
+        digits = 0;
+        for (;;) {
+            const char *b = q;
+
+            if ((*q >= '0' && *q <= '9')) {
+                while (*q >= '0' && *q <= '9')
+                    q++;
+                digits = 1;
+            } else if (*q == '_' || (*q >= 'a' && *q <= 'z')
+                       || (*q >= 'A' && *q <= 'Z')) {
+                while (*q == '_' || (*q >= '0' && *q <= '9')
+                       || (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z'))
+                    q++;
+                digits = 0;
+            } else {
+                break;
+            }
+            if (parts++ == 0)
+                first_end = q;
+            if (*q != '.' || q == b)
+                break;
+            q++;
+        }
+        if (*q != '}' || parts == 0)
+            continue;
+        if (parts > 1)
+            return sv_parse_error(p, str->line, str->col, "referring to "
+                                  "variable in unknown namespace '%.*s'",
+                                  (int)(first_end - r), r);
+        if (digits) {
+            const char *d;
+
+            for (idx = 0, d = r; d < q && idx <= 32; d++)
+                idx = idx * 10 + (unsigned long)(*d - '0');
+            if (idx > 32)
+                return sv_parse_error(p, str->line, str->col, "match value "
+                                      "index %.*s out of range (max: 32)",
+                                      (int)(q - r), r);
+        }
+    }
+    return 0;
+}
+
 /* make_str - the token's string, decoded when encoded-character is on */
 static int make_str(struct sv_parser *p, const struct sv_token *t,
                     struct sv_str *str)
@@ -216,6 +275,8 @@ static int make_str(struct sv_parser *p, const struct sv_token *t,
         o[str->len] = '\0';
     }
     str->has_var = strstr(str->s, "${") != NULL;
+    if (str->has_var && (p->s->ext & SV_EXT_VARIABLES))
+        return check_vars(p, str);
     return 0;
 }
 
@@ -436,6 +497,11 @@ static int check_regex(struct sv_parser *p, struct sv_node *n)
     char msg[128];
     regex_t re;
     int rc;
+
+    if (n->cmp == SV_NUMERIC)
+        return sv_parse_error(p, n->cmp_arg->line, n->cmp_arg->col, "regex "
+                              "match type only supports i;octet and "
+                              "i;ascii-casemap comparators");
 
     for (int i = 0; i < keys->n; i++) {
         if (keys->v[i].has_var && (p->s->ext & SV_EXT_VARIABLES))
@@ -695,7 +761,8 @@ static int parse_test(struct sv_parser *p, struct sv_node **out)
 {
     int paren, rc;
 
-    if (p->tdepth >= SV_MAX_NESTING)
+    /* as Pigeonhole counts: the command holding the tests is a level */
+    if (p->tdepth + 1 >= SV_MAX_NESTING)
         return sv_parse_error(p, p->tok.line, p->tok.col, "cannot nest tests"
                               " deeper than %d levels", SV_MAX_NESTING);
     p->tdepth++;
@@ -724,7 +791,8 @@ static int parse_command(struct sv_parser *p, struct sv_node **out,
     if (parse_args(p, n) < 0 || parse_subtests(p, n, &paren) < 0)
         return -1;
     if (p->tok.type == SV_T_LBRACE) {
-        if (p->depth >= SV_MAX_NESTING)
+        /* as Pigeonhole counts: the top level is a level */
+        if (p->depth + 1 >= SV_MAX_NESTING)
             return sv_parse_error(p, p->tok.line, p->tok.col, "cannot nest "
                                   "command blocks deeper than %d levels",
                                   SV_MAX_NESTING);
