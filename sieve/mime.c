@@ -34,6 +34,7 @@ struct rd {
     uint64_t end;
     uint64_t boff;              /* file offset of buf[0] */
     size_t pos, len;
+    char last;                  /* the last line's byte before its LF */
     char buf[BLOCK];
 };
 
@@ -103,6 +104,7 @@ static int rd_line(struct rd *r, char *line, size_t cap, size_t *total,
     int rc, any = 0;
 
     *start = r->boff + r->pos;
+    r->last = '\0';
     for (;;) {
         if (r->pos == r->len) {
             rc = rd_fill(r);
@@ -127,6 +129,8 @@ static int rd_line(struct rd *r, char *line, size_t cap, size_t *total,
             memcpy(line + n, p, c);
         }
         n += take;
+        if (take > 0)
+            r->last = p[take - 1];
         r->pos += take + (lf != NULL);
         if (lf)
             break;
@@ -906,8 +910,7 @@ static int parts(struct walker *w, uint64_t s, uint64_t end,
         if (total >= sizeof(line) || total < 2 + bl
             || line[0] != '-' || line[1] != '-'
             || memcmp(line + 2, boundary, bl) != 0) {
-            content_end = start + l - (l > 0 && line[l < sizeof(line)
-                                      ? l - 1 : 0] == '\r');
+            content_end = start + l - (w->rd.last == '\r');
             continue;
         }
         const char *p = line + 2 + bl;
@@ -917,7 +920,7 @@ static int parts(struct walker *w, uint64_t s, uint64_t end,
         while (*p == ' ' || *p == '\t' || *p == '\r')
             p++;
         if (*p) {
-            content_end = start + l - (line[l - 1] == '\r');
+            content_end = start + l - (w->rd.last == '\r');
             continue;
         }
         /* the line break before the delimiter is the delimiter's */

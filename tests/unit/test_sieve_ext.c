@@ -351,6 +351,27 @@ static void test_body_large(void **state)
         EXPECT_INT("b64 body n", g.n, 1);
         EXPECT_INT("b64 body start", memcmp(g.s, want, 4000) == 0, 1);
     }
+    /* CRLF: a line longer than the reader's line buffer before a
+     * delimiter loses its CR with the line break */
+    {
+        char crlf[1024], want300[301];
+        size_t k;
+        struct mem m;
+        struct sv_mime_src src;
+
+        memset(want300, 'x', 300);
+        want300[300] = '\0';
+        k = (size_t)snprintf(crlf, sizeof(crlf), "Content-Type: multipart/"
+                             "mixed; boundary=c\r\n\r\npre\r\n--c\r\n\r\n"
+                             "%s\r\n--c--\r\n", want300);
+        m = (struct mem){crlf, k, 0};
+        src = (struct sv_mime_src){mem_pread, &m, k};
+        g.len = 0;
+        g.n = 0;
+        rc = sv_mime_body(&src, SV_MIME_TEXT, NULL, 0, collect, &g);
+        EXPECT_INT("crlf long", rc, 0);
+        EXPECT_STR("crlf long", g.s, want300);
+    }
     /* a part over the limit is cut there */
     {
         size_t big = SV_MIME_MAX + 1000;
