@@ -346,12 +346,8 @@ int sieve_execute(const struct sieve_conf *conf,
         ret = 1;
     }
     free(flags);
-    if (!a.oom) {
-        struct sieve_error keep_err = *err;
-
-        if (sv_act_finish(&r, last) == 0)
-            *err = keep_err;
-    }
+    if (!a.oom)
+        sv_act_finish(&r, last);        /* fails only out of memory */
     if (a.oom) {
         snprintf(err->text, sizeof(err->text), "out of memory");
         ret = -1;

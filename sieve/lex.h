@@ -69,12 +69,23 @@ struct sv_parser {
     int commands;               /* commands other than require so far */
     struct sv_node **incs;      /* include commands, to resolve */
     int nincs, aincs;
+    size_t regex_total;         /* sv_regex_size of the patterns so far */
 };
 
 /* sv_parse_error - an error at line, col of the script: always -1 */
 int sv_parse_error(struct sv_parser *p, int line, int col,
                    const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/*
+ * sv_regex_size - how big regcomp would make re (its atoms with bounded
+ * repetitions multiplied out); a pattern over SV_REGEX_MAX is refused
+ * before regcomp, which takes minutes and gigabytes on a few nested
+ * {n} of 40 bytes.  For patterns built at run time too.
+ */
+#define SV_REGEX_MAX 100000
+#define SV_REGEX_TOTAL 1000000 /* all the constant patterns of a script */
+size_t sv_regex_size(const char *re);
 
 /* sv_utf8_valid - whether s[0..len) is well-formed UTF-8 */
 int sv_utf8_valid(const char *s, size_t len);

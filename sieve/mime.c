@@ -21,6 +21,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../event/rfc2047.h"
 #include "mime.h"
 
 #define BLOCK 16384
@@ -33,6 +34,7 @@ struct rd {
     uint64_t end;
     uint64_t boff;              /* file offset of buf[0] */
     size_t pos, len;
+    char last;                  /* the last line's byte before its LF */
     char buf[BLOCK];
 };
 
@@ -53,6 +55,7 @@ struct entity {
     char charset[128];
     enum sv_mime_cte cte;
     int typed;                  /* a Content-Type field gave the type */
+    int has_body;               /* a blank line ended the header */
     int coded;                  /* a Content-Transfer-Encoding seen */
     uint64_t hdr_end;           /* the blank line's offset */
     uint64_t body;              /* after the blank line */
@@ -101,6 +104,7 @@ static int rd_line(struct rd *r, char *line, size_t cap, size_t *total,
     int rc, any = 0;
 
     *start = r->boff + r->pos;
+    r->last = '\0';
     for (;;) {
         if (r->pos == r->len) {
             rc = rd_fill(r);
@@ -125,6 +129,8 @@ static int rd_line(struct rd *r, char *line, size_t cap, size_t *total,
             memcpy(line + n, p, c);
         }
         n += take;
+        if (take > 0)
+            r->last = p[take - 1];
         r->pos += take + (lf != NULL);
         if (lf)
             break;
@@ -244,7 +250,7 @@ static void qp_byte(struct sv_mime_dec *d, char c, struct sv_mime_buf *out)
             return;
         }
         sv_mime_buf_add(out, "=", 1);
-        sv_mime_buf_add(out, "0123456789ABCDEF" + d->hex, 1);
+        sv_mime_buf_add(out, &"0123456789ABCDEF"[d->hex], 1);
         break;
     case QP_SOFT:
         if (c == ' ' || c == '\t' || c == '\r')
@@ -312,7 +318,7 @@ void sv_mime_decode_end(struct sv_mime_dec *d, struct sv_mime_buf *out)
             sv_mime_buf_add(out, "=", 1);
         else if (d->st == QP_HEX) {
             sv_mime_buf_add(out, "=", 1);
-            sv_mime_buf_add(out, "0123456789ABCDEF" + d->hex, 1);
+            sv_mime_buf_add(out, &"0123456789ABCDEF"[d->hex], 1);
         }
         d->nhold = 0;           /* blanks at the very end go too */
     }
@@ -328,6 +334,32 @@ static int is_utf8_name(const char *cs)
         || strcasecmp(cs, "utf8") == 0 || strcasecmp(cs, "us-ascii") == 0;
 }
 
+/* clean - b as valid UTF-8: each stray byte (and NUL) U+FFFD */
+static void clean(struct sv_mime_buf *b)
+{
+    struct sv_mime_buf o = {.max = b->max};
+    size_t cap = b->len * 3 + 1;
+    size_t i;
+
+    for (i = 0; i < b->len; i++)
+        if ((unsigned char)b->p[i] >= 0x80 || b->p[i] == '\0')
+            break;
+    if (i == b->len)
+        return;                 /* ASCII: nothing to do */
+    o.p = malloc(cap);
+    if (!o.p)
+        return;
+    o.cap = cap;
+    o.len = utf8_clean(b->p, b->len, o.p, cap);
+    if (o.len > o.max) {
+        o.len = o.max;          /* may cut a character: matched as is */
+        o.cut = 1;
+    }
+    o.cut |= b->cut;
+    sv_mime_buf_free(b);
+    *b = o;
+}
+
 void sv_mime_utf8(struct sv_mime_buf *b, const char *charset)
 {
     struct sv_mime_buf o = {.max = b->max};
@@ -335,11 +367,15 @@ void sv_mime_utf8(struct sv_mime_buf *b, const char *charset)
     char *ip = b->p;
     size_t il = b->len;
 
-    if (b->len == 0 || is_utf8_name(charset))
-        return;                 /* us-ascii with 8-bit bytes: kept */
-    cd = iconv_open("UTF-8", charset);
-    if (cd == (iconv_t)-1)
-        return;                 /* unknown: the bytes as they are */
+    if (b->len == 0)
+        return;
+    /* as Dovecot: us-ascii, utf-8 and charsets iconv does not know are
+     * read as UTF-8, stray bytes replaced */
+    if (is_utf8_name(charset)
+        || (cd = iconv_open("UTF-8", charset)) == (iconv_t)-1) {
+        clean(b);
+        return;
+    }
     while (il > 0 && !o.cut) {
         char tmp[4096], *op = tmp;
         size_t ol = sizeof(tmp);
@@ -666,6 +702,10 @@ static void content_type(const char *v, struct entity *e)
     const char *p = token(v, type, sizeof(type));
     size_t i;
 
+    if (!type[0] && !*p)
+        return;                 /* empty: the default */
+    /* not a type: Dovecot keeps it, so that only :content "" matches */
+    e->type[0] = '\0';
     if (*p != '/' || !type[0])
         return;
     p = token(p + 1, sub, sizeof(sub));
@@ -731,6 +771,7 @@ static int header(struct walker *w, uint64_t s, uint64_t end,
         if (l == 0) {
             e->hdr_end = start;
             e->body = next;
+            e->has_body = 1;
             done = 1;
         } else if (folded && which) {
             size_t c = l < sizeof(field) - 1 - flen ? l
@@ -773,11 +814,34 @@ static int wanted(const struct walker *w, const char *type)
 }
 
 /* emit - the bytes at [a, b), decoded as e says, to the test's fn */
+/* crlf - b's bare line feeds made CRLF */
+static void crlf(struct sv_mime_buf *b)
+{
+    struct sv_mime_buf o = {.max = b->max};
+    size_t i, from = 0;
+
+    for (i = 0; i < b->len; i++)
+        if (b->p[i] == '\n' && (i == 0 || b->p[i - 1] != '\r')) {
+            sv_mime_buf_add(&o, b->p + from, i - from);
+            sv_mime_buf_add(&o, "\r\n", 2);
+            from = i + 1;
+        }
+    if (from == 0)
+        return;
+    sv_mime_buf_add(&o, b->p + from, b->len - from);
+    o.cut |= b->cut;
+    sv_mime_buf_free(b);
+    *b = o;
+}
+
+/* emit - the bytes at [a, b) to the test's fn: decoded as e says
+ * (decode), or a header, whose lines end in CRLF as Pigeonhole gives
+ * them (decode -1) */
 static int emit(struct walker *w, uint64_t a, uint64_t b,
                 const struct entity *e, int decode)
 {
     struct sv_mime_buf raw = {.max = SV_MIME_MAX};
-    struct sv_mime_dec dec = {.cte = decode ? e->cte : SV_CTE_NONE};
+    struct sv_mime_dec dec = {.cte = decode > 0 ? e->cte : SV_CTE_NONE};
     char *blk = w->rd.buf;      /* the reader is done with the range */
     int rc = 0;
 
@@ -795,6 +859,10 @@ static int emit(struct walker *w, uint64_t a, uint64_t b,
         a += (uint64_t)got;
     }
     sv_mime_decode_end(&dec, &raw);
+    if (decode < 0) {
+        crlf(&raw);
+        decode = 0;
+    }
     if (decode && strncmp(e->type, "text/", 5) == 0)
         sv_mime_utf8(&raw, e->charset);
     if (decode && w->mode == SV_MIME_TEXT
@@ -812,6 +880,8 @@ static int emit(struct walker *w, uint64_t a, uint64_t b,
 
 struct range {
     uint64_t a, b;
+    uint64_t lim;               /* the next delimiter line: a header may
+                                 * end with the line break before it */
 };
 
 /*
@@ -840,8 +910,7 @@ static int parts(struct walker *w, uint64_t s, uint64_t end,
         if (total >= sizeof(line) || total < 2 + bl
             || line[0] != '-' || line[1] != '-'
             || memcmp(line + 2, boundary, bl) != 0) {
-            content_end = start + l - (l > 0 && line[l < sizeof(line)
-                                      ? l - 1 : 0] == '\r');
+            content_end = start + l - (w->rd.last == '\r');
             continue;
         }
         const char *p = line + 2 + bl;
@@ -851,7 +920,7 @@ static int parts(struct walker *w, uint64_t s, uint64_t end,
         while (*p == ' ' || *p == '\t' || *p == '\r')
             p++;
         if (*p) {
-            content_end = start + l - (line[l - 1] == '\r');
+            content_end = start + l - (w->rd.last == '\r');
             continue;
         }
         /* the line break before the delimiter is the delimiter's */
@@ -861,6 +930,7 @@ static int parts(struct walker *w, uint64_t s, uint64_t end,
         else if (*n < MAX_PARTS) {
             part[*n].a = seg;
             part[*n].b = before;
+            part[*n].lim = start;
             (*n)++;
         }
         in_part = 1;
@@ -875,13 +945,13 @@ static int parts(struct walker *w, uint64_t s, uint64_t end,
         return -1;
     if (in_part && *n < MAX_PARTS) {
         part[*n].a = seg;       /* no close delimiter: to the end */
-        part[*n].b = end;
+        part[*n].b = part[*n].lim = end;
         (*n)++;
     }
     return 0;
 }
 
-static int walk(struct walker *w, uint64_t s, uint64_t end,
+static int walk(struct walker *w, uint64_t s, uint64_t end, uint64_t lim,
                 const char *deftype, int emit_header, int depth);
 
 /* multipart - its preamble and epilogue when wanted, then each part */
@@ -900,41 +970,53 @@ static int multipart(struct walker *w, const struct entity *e,
         free(part);
         return -1;
     }
-    if (wanted(w, e->type)) {
-        if (pre.b > pre.a)
-            rc = emit(w, pre.a, pre.b, e, 0);
+    /* as Pigeonhole: the preamble even when empty, the epilogue not */
+    if (e->has_body && wanted(w, e->type)) {
+        rc = emit(w, pre.a, pre.b, e, 0);
         if (rc == 0 && epi.b > epi.a)
             rc = emit(w, epi.a, epi.b, e, 0);
     }
     for (i = 0; i < n && rc == 0; i++)
-        rc = walk(w, part[i].a, part[i].b, deftype, 0, depth + 1);
+        rc = walk(w, part[i].a, part[i].b, part[i].lim, deftype, 0,
+                  depth + 1);
     free(part);
     return rc;
 }
 
 /* walk - the entity at [s, end): its parts, recursively */
-static int walk(struct walker *w, uint64_t s, uint64_t end,
+static int walk(struct walker *w, uint64_t s, uint64_t end, uint64_t lim,
                 const char *deftype, int emit_header, int depth)
 {
     struct entity e;
 
     if (depth > SV_MIME_DEPTH)
         return 0;               /* deeper parts are not looked into */
-    if (header(w, s, end, deftype, &e) < 0)
+    if (header(w, s, lim, deftype, &e) < 0)
         return -1;
+    if (e.body > end)
+        e.body = end;
+    if (e.hdr_end > end)
+        e.hdr_end = end;
     if (emit_header) {
-        int rc = emit(w, s, e.hdr_end, &e, 0);
+        int rc = emit(w, s, e.hdr_end, &e, -1);
         if (rc != 0)
             return rc;
     }
     if (strncmp(e.type, "multipart/", 10) == 0 && e.boundary[0])
         return multipart(w, &e, end, depth);
     /* a digest's part without a type is a message, but Pigeonhole
-     * matches its header under no :content type */
-    if (strcmp(e.type, "message/rfc822") == 0)
-        return walk(w, e.body, end, "text/plain",
+     * sees it as an empty text/plain part before the message in it */
+    if (strcmp(e.type, "message/rfc822") == 0) {
+        if (!e.typed && e.has_body && wanted(w, "text/plain")) {
+            int rc = w->fn(w->arg, "", 0);
+            if (rc != 0)
+                return rc;
+        }
+        return walk(w, e.body, end, lim, "text/plain",
                     e.typed && wanted(w, e.type), depth + 1);
-    if (wanted(w, e.type))
+    }
+    /* an entity without the blank line has no body, so no value */
+    if (e.has_body && wanted(w, e.type))
         return emit(w, e.body, end, &e, 1);
     return 0;
 }
@@ -958,10 +1040,10 @@ int sv_mime_body(const struct sv_mime_src *src, enum sv_mime_mode mode,
     w->arg = arg;
     if (mode == SV_MIME_RAW) {
         rc = header(w, 0, src->size, "text/plain", &e);
-        if (rc == 0)
+        if (rc == 0 && e.body < src->size)     /* none: no value */
             rc = emit(w, e.body, src->size, &e, 0);
     } else
-        rc = walk(w, 0, src->size, "text/plain", 0, 0);
+        rc = walk(w, 0, src->size, src->size, "text/plain", 0, 0);
     free(w);
     return rc;
 }

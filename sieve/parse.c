@@ -490,12 +490,108 @@ static int check_relational(struct sv_parser *p, struct sv_node *n,
                           "\"%s\" was found", n->match_arg->tag, v->v[0].s);
 }
 
+/*
+ * sv_regex_size - an estimate of how big regcomp makes pattern re: the
+ * atoms counted once, each bounded repetition multiplying its atom (glibc
+ * copies the subexpression that many times: "((((a{9}){9}){9}){9}){9}"
+ * and a few levels more take minutes and gigabytes).  Saturates at
+ * SV_REGEX_MAX + 1; SIZE_MAX past 64 levels of groups.
+ */
+static size_t sat(size_t x)
+{
+    return x > SV_REGEX_MAX ? SV_REGEX_MAX + 1 : x;
+}
+
+size_t sv_regex_size(const char *re)
+{
+    size_t stack[64], cur = 0, atom = 0, m, n;
+    int depth = 0;
+    const char *p = re;
+
+    while (*p) {
+        switch (*p) {
+        case '\\':
+            p += p[1] ? 2 : 1;
+            atom = 1;
+            break;
+        case '[':
+            p++;
+            if (*p == '^')
+                p++;
+            if (*p == ']')
+                p++;
+            while (*p && *p != ']') {
+                if (*p == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
+                    const char *e = strchr(p + 2, p[1]);
+
+                    p = e != NULL && e[1] == ']' ? e + 2 : p + 1;
+                } else {
+                    p++;
+                }
+            }
+            if (*p)
+                p++;
+            atom = 1;
+            break;
+        case '(':
+            if (depth == 64)
+                return SIZE_MAX;
+            stack[depth++] = cur;
+            cur = 0;
+            p++;
+            continue;           /* no atom yet */
+        case ')':
+            atom = cur ? cur : 1;
+            cur = depth > 0 ? stack[--depth] : 0;
+            p++;
+            break;
+        case '{':
+            m = n = 0;
+            for (p++; *p >= '0' && *p <= '9'; p++)
+                m = sat(m * 10 + (size_t)(*p - '0'));
+            n = m;
+            if (*p == ',') {
+                n = m + 1;      /* open: at least one copy more */
+                if (p[1] >= '0' && p[1] <= '9')
+                    for (n = 0, p++; *p >= '0' && *p <= '9'; p++)
+                        n = sat(n * 10 + (size_t)(*p - '0'));
+            }
+            while (*p && *p != '}')
+                p++;
+            if (*p)
+                p++;
+            if (n < m)
+                n = m;
+            /* the atom is counted once already */
+            cur = sat(cur + sat(atom * (n > 0 ? n - 1 : 0)));
+            atom = 0;
+            continue;
+        case '*': case '+': case '?':
+            cur = sat(cur + atom);
+            atom = 0;
+            p++;
+            continue;
+        default:
+            p++;
+            atom = 1;
+            break;
+        }
+        cur = sat(cur + atom);
+    }
+    while (depth > 0) {
+        depth--;
+        cur = sat(cur + stack[depth]);
+    }
+    return cur;
+}
+
 /* check_regex - the constant keys of a :regex test compile */
 static int check_regex(struct sv_parser *p, struct sv_node *n)
 {
     const struct sv_arg *keys = n->pos[n->npos - 1];
     char msg[128];
     regex_t re;
+    size_t size;
     int rc;
 
     if (n->cmp == SV_NUMERIC)
@@ -506,6 +602,17 @@ static int check_regex(struct sv_parser *p, struct sv_node *n)
     for (int i = 0; i < keys->n; i++) {
         if (keys->v[i].has_var && (p->s->ext & SV_EXT_VARIABLES))
             continue;
+        size = sv_regex_size(keys->v[i].s);
+        if (size > SV_REGEX_MAX)
+            return sv_parse_error(p, keys->v[i].line, keys->v[i].col,
+                                  "invalid regular expression '%s' for "
+                                  "regex match: too complex", keys->v[i].s);
+        /* and all of them together: compiling is the parse's cost */
+        p->regex_total += size;
+        if (p->regex_total > SV_REGEX_TOTAL)
+            return sv_parse_error(p, keys->v[i].line, keys->v[i].col,
+                                  "regular expressions of the script too "
+                                  "complex together");
         rc = regcomp(&re, keys->v[i].s, REG_EXTENDED | REG_NOSUB
                      | (n->cmp == SV_CASEMAP ? REG_ICASE : 0));
         if (rc != 0) {

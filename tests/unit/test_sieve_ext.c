@@ -123,11 +123,9 @@ static const char NESTED[] =
     "no header, text/plain\n"
     "--outer--\n";
 
-/* a digest's parts are messages; the first Content-Type counts; a
- * delimiter may have blanks after it */
+/* a digest's parts are messages; a delimiter may have blanks after it */
 static const char DIGEST[] =
     "Content-Type: multipart/digest; boundary=d\n"
-    "Content-Type: text/plain\n"
     "\n"
     "--d\n"
     "\n"
@@ -142,6 +140,34 @@ static const char DIGEST[] =
     "\n"
     "digest two\n"
     "--d--\n";
+
+/* what has a value and what has none (counted with sieve-test) */
+static const char EMPTY_PARTS[] =
+    "Content-Type: multipart/mixed; boundary=abc\n"
+    "\n"
+    "--abc\n"
+    "--abc\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "--abc--\n";
+static const char NO_BODY[] = "From: a@b\nSubject: x\n";
+static const char EMPTY_BODY[] = "From: a@b\nSubject: x\n\n";
+static const char EPILOGUE_ONLY[] =
+    "Content-Type: multipart/mixed; boundary=abc\n"
+    "\n"
+    "--abc\n"
+    "\n"
+    "first\n"
+    "--abc--\n"
+    "epi\n";
+static const char BAD_TYPE[] =
+    "Content-Type: text\n"
+    "\n"
+    "first\n";
+static const char BAD_BYTES[] =
+    "Content-Type: text/plain; charset=unknown-8bit\n"
+    "\n"
+    "K\xf6ln \xc3\xa9\n";
 
 static const char PLAIN[] =
     "From: a@b\n"
@@ -204,21 +230,39 @@ static void test_body(void **state)
         {"nested text", NESTED, SV_MIME_TEXT, NULL, 0,
          "\xc3\xa9l\xc3\xa8ve|rich|\xe2\x80\x9cquoted\xe2\x80\x9d|"
          "no header, text/plain", 4},
+        /* an enclosed message's header: lines end in CRLF, as
+         * Pigeonhole gives it */
         {"nested message header", NESTED, SV_MIME_CONTENT, msg, 1,
-         "Subject: inside\nContent-Type: text/plain; charset=windows-1252\n",
+         "Subject: inside\r\nContent-Type: text/plain; charset=windows-1252\r\n",
          1},
         {"nested application", NESTED, SV_MIME_CONTENT, app, 1,
          "\x01\x02", 1},     /* the NUL first: shown from the 2nd byte */
+        /* the empty preambles of both multiparts too */
         {"nested all", NESTED, SV_MIME_CONTENT, all, 1,
-         "\xc3\xa9l\xc3\xa8ve|rich|Subject: inside\nContent-Type: text/plain;"
-         " charset=windows-1252\n|\xe2\x80\x9cquoted\xe2\x80\x9d|\x01\x02|"
-         "no header, text/plain", 6},
+         "||\xc3\xa9l\xc3\xa8ve|rich|Subject: inside\r\nContent-Type: text/plain;"
+         " charset=windows-1252\r\n|\xe2\x80\x9cquoted\xe2\x80\x9d|\x01\x02|"
+         "no header, text/plain", 8},
+        /* an untyped digest part: an empty text/plain value, then
+         * the message in it, as Pigeonhole */
         {"digest text", DIGEST, SV_MIME_TEXT, NULL, 0,
-         "digest one body|digest two", 2},
+         "|digest one body|digest two", 3},
         {"digest message", DIGEST, SV_MIME_CONTENT, msg, 1,
-         "Subject: typed\n", 1},
+         "Subject: typed\r\n", 1},
         {"digest all", DIGEST, SV_MIME_CONTENT, all, 1,
-         "digest one body|Subject: typed\n|digest two", 3},
+         "||digest one body|Subject: typed\r\n|digest two", 5},
+        {"empty parts text", EMPTY_PARTS, SV_MIME_TEXT, NULL, 0, "", 1},
+        {"empty parts all", EMPTY_PARTS, SV_MIME_CONTENT, all, 1, "|", 2},
+        {"no body text", NO_BODY, SV_MIME_TEXT, NULL, 0, "", 0},
+        {"no body raw", NO_BODY, SV_MIME_RAW, NULL, 0, "", 0},
+        {"empty body text", EMPTY_BODY, SV_MIME_TEXT, NULL, 0, "", 1},
+        {"empty body raw", EMPTY_BODY, SV_MIME_RAW, NULL, 0, "", 0},
+        {"epilogue only", EPILOGUE_ONLY, SV_MIME_CONTENT, multi, 1,
+         "|epi\n", 2},
+        {"bad type text", BAD_TYPE, SV_MIME_TEXT, NULL, 0, "", 0},
+        {"bad type text/", BAD_TYPE, SV_MIME_CONTENT, text, 1, "", 0},
+        {"bad type all", BAD_TYPE, SV_MIME_CONTENT, all, 1, "first\n", 1},
+        {"bad bytes", BAD_BYTES, SV_MIME_TEXT, NULL, 0,
+         "K\xef\xbf\xbdln \xc3\xa9\n", 1},
         {"qp", QP, SV_MIME_TEXT, NULL, 0,
          "softbreak, \xc3\xa9, trailing\nblank softx, bad =ZZ and =4\nend",
          1},
@@ -307,6 +351,27 @@ static void test_body_large(void **state)
         EXPECT_INT("b64 body n", g.n, 1);
         EXPECT_INT("b64 body start", memcmp(g.s, want, 4000) == 0, 1);
     }
+    /* CRLF: a line longer than the reader's line buffer before a
+     * delimiter loses its CR with the line break */
+    {
+        char crlf[1024], want300[301];
+        size_t k;
+        struct mem m;
+        struct sv_mime_src src;
+
+        memset(want300, 'x', 300);
+        want300[300] = '\0';
+        k = (size_t)snprintf(crlf, sizeof(crlf), "Content-Type: multipart/"
+                             "mixed; boundary=c\r\n\r\npre\r\n--c\r\n\r\n"
+                             "%s\r\n--c--\r\n", want300);
+        m = (struct mem){crlf, k, 0};
+        src = (struct sv_mime_src){mem_pread, &m, k};
+        g.len = 0;
+        g.n = 0;
+        rc = sv_mime_body(&src, SV_MIME_TEXT, NULL, 0, collect, &g);
+        EXPECT_INT("crlf long", rc, 0);
+        EXPECT_STR("crlf long", g.s, want300);
+    }
     /* a part over the limit is cut there */
     {
         size_t big = SV_MIME_MAX + 1000;
@@ -335,7 +400,8 @@ static void test_charset_html(void **state)
         {"caf\xe9", "ISO-8859-1", "caf\xc3\xa9"},
         {"\x80", "windows-1252", "\xe2\x82\xac"},
         {"caf\xc3\xa9", "utf-8", "caf\xc3\xa9"},
-        {"a\xff", "us-ascii", "a\xff"},
+        {"a\xff", "us-ascii", "a\xef\xbf\xbd"},
+        {"a\xff\xc3\xa9", "x-unknown", "a\xef\xbf\xbd\xc3\xa9"},
         {"abc", "x-no-such-charset", "abc"},
         {"\x1b$B$H\x1b(B", "ISO-2022-JP", "\xe3\x81\xa8"},
         {"a\xc3", "utf-16le", NULL},   /* only: no crash, valid out */

@@ -93,6 +93,8 @@ static void test_valid(void **state)
         "if header :value \"gt\" \"x\" \"1\" { stop; }\n"
         "if address :count \"ne\" :all \"to\" \"2\" { stop; }",
         "require \"regex\"; if header :regex \"s\" \"^a(b|c)+$\" { stop; }",
+        "require \"regex\"; if header :regex \"s\" [\"((a{255}){255})\", "
+        "\"[0-9]{3}-[0-9]{4}\", \"[]a[:alpha:]]{2,}\"] { stop; }",
         "require \"body\"; if body :contains \"x\" { stop; }",
         "require \"body\"; if body :raw :is \"x\" { stop; }",
         "require \"body\";\n"
@@ -348,6 +350,10 @@ static void test_errors(void **state)
          "if header :count \"xx\" \"a\" \"1\" { stop; }", 2, 18, "\"xx\" was"},
         {"require \"regex\";\nif header :regex \"a\" \"(\" { stop; }", 2, 22,
          "invalid regular expression '('"},
+        {"require \"regex\";\nif header :regex \"a\" \"(((((((a{9}){9}){9})"
+         "{9}){9}){9}){9}\" { stop; }", 2, 22, "too complex"},
+        {"require \"regex\";\nif header :regex \"a\" \"(a{1000}){1000}\" "
+         "{ stop; }", 2, 22, "too complex"},
         {"if header \"a\" :is \"b\" { stop; }", 1, 15,
          "unexpected tagged argument ':is' while validating positional"},
         /* positional */
@@ -655,6 +661,17 @@ static void test_limits(void **state)
     EXPECT_INT("size", parse("keep;", &s, &err), 0);
     sieve_script_free(s);
     conf.max_script_size = 0;
+    /* regexes: each within bounds, together too much */
+    o = (size_t)snprintf(text, cap, "require \"regex\";\n"
+                         "if header :regex \"a\" [");
+    for (i = 0; i < 17; i++)      /* 16 of 62500 are the limit */
+        o += (size_t)snprintf(text + o, cap - o, "%s\"(a{250}){250}\"",
+                              i ? "," : "");
+    snprintf(text + o, cap - o, "] { stop; }");
+    EXPECT_INT("regex total", parse(text, &s, &err), -1);
+    EXPECT_HAS("regex total", err.text, "too complex together");
+    EXPECT_INT("regex total", err.line, 2);
+    EXPECT_INT("regex total", err.col, 23 + 16 * 16);
     /* a long list */
     o = (size_t)snprintf(text, cap, "if header \"a\" [");
     for (i = 0; i < 50000; i++)
