@@ -106,7 +106,7 @@ declare -A KNOWN
 while read -r _ id; do KNOWN[$id]=1; done < <(grep '^== ' "$S/known-differences")
 
 # run_case FILE MSG K ARGS... - both runs of one case, their reports
-# kept as $R/N.out, N.err (lda-sieve) and N.ph (sieve-test)
+# kept as $R/N.out, N.err, N.rc (lda-sieve) and N.ph (sieve-test)
 run_case() {
     local file=$1 msg=$2 k=$3; shift 3
     local name id ph_args=() l_args=() sender="" folder=INBOX have_a=""
@@ -134,15 +134,22 @@ run_case() {
     for a in "${confs[@]}"; do
         ph_args+=(-o "plugin/$a"); l_args+=(-o "$a")
     done
-    "$LDA_SIEVE" test -c "$LCONF" "${l_args[@]}" "$file" "$S/msg/$msg" \
-        > "$R/$n.out" 2> "$R/$n.err"
-    rc=$?
-    [ -n "${KNOWN[$id]:-}" ] ||
-        ph_run "$W/before" "${ph_args[@]}" "$W/cases/$name.sieve" "$W/msg/$msg" > "$R/$n.ph"
-    printf '%s\t%s\t%s\t%s\n' "$id" "$sender" "$folder" "$rc" >> "$R/index"
+    printf '%s\t%s\t%s\n' "$id" "$sender" "$folder" >> "$R/index"
+    # Up to JOBS cases at a time: most of a case is starting processes.
+    [ "$running" -lt "$JOBS" ] || { wait -n; running=$((running - 1)); }
+    running=$((running + 1))
+    {
+        "$LDA_SIEVE" test -c "$LCONF" "${l_args[@]}" "$file" "$S/msg/$msg" \
+            > "$R/$n.out" 2> "$R/$n.err"
+        echo $? > "$R/$n.rc"
+        [ -n "${KNOWN[$id]:-}" ] ||
+            ph_run "$W/before" "${ph_args[@]}" "$W/cases/$name.sieve" \
+                "$W/msg/$msg" > "$R/$n.ph"
+    } &
 }
 
-n=0
+n=0 running=0
+JOBS=$(( $(nproc 2>/dev/null || echo 1) * 2 ))
 : > "$R/index"
 for file in "$S"/cases/*.sieve; do
     msgs=plain.eml argl=() confs=()
@@ -168,6 +175,8 @@ for file in "$S"/cases/*.sieve; do
         done
     done
 done
+wait
+
 # The TAP lines go on from tap.sh's count (its counters: SC2154).
 # shellcheck disable=SC2154
 python3 "$TESTS_DIR/services/pigeonhole.py" "$R" "$S/known-differences" \

@@ -4,8 +4,8 @@
     pigeonhole.py RESULTS_DIR KNOWN_DIFFERENCES TODO [DONE]
 
 RESULTS_DIR/index has one line a case, tab-separated: ID, SENDER (-f),
-FOLDER (-m or INBOX), lda-sieve's exit code; RESULTS_DIR/N.out, N.err are
-lda-sieve's stdout and stderr for the N-th line (from 1), N.ph sieve-test's
+FOLDER (-m or INBOX); RESULTS_DIR/N.out, N.err, N.rc are lda-sieve's
+stdout, stderr and exit code for the N-th line (from 1), N.ph sieve-test's
 stdout and stderr (absent for a case of KNOWN_DIFFERENCES, whose stated
 output is used instead).  Prints TAP, one line a case, numbered after the
 DONE tests the caller printed, and the plan; exit 1 if any case that is
@@ -160,9 +160,10 @@ def main():
     n = failed = agree = 0
     dump = os.environ.get("PH_DUMP")
     for line in read(os.path.join(rdir, "index")).splitlines():
-        case, sender, folder, rc = line.split("\t")
+        case, sender, folder = line.split("\t")
         n += 1
         base = os.path.join(rdir, str(n))
+        rc = (read(base + ".rc") or "-1").strip()
         if case in known:
             want = canon(known[case])
         else:
