@@ -1,0 +1,3 @@
+# msg: plain.eml
+require ["fileinto", "copy", "imap4flags"];
+fileinto :copy :flags "\\Seen" "INBOX";

@@ -1,0 +1,2 @@
+# msg: plain.eml
+if address :user "from" "alice" { discard; }

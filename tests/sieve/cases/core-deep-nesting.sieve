@@ -1,0 +1,5 @@
+# msg: plain.eml
+if true { if true { if true { if true { if true { if true { if true { if true {
+if true { if true { if true { if true { if true { if true { if true { if true {
+redirect "deep@example.net";
+} } } } } } } } } } } } } } } }

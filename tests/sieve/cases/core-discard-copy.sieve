@@ -1,0 +1,4 @@
+# msg: plain.eml
+require ["fileinto", "copy"];
+discard;
+fileinto :copy "A";

@@ -1,0 +1,2 @@
+# msg: plain.eml
+elsif true { discard; }

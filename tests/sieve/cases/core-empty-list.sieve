@@ -1,0 +1,2 @@
+# msg: plain.eml
+if header :is "subject" [] { discard; }

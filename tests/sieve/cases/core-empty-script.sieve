@@ -1,0 +1,2 @@
+# msg: plain.eml
+/* nothing but a comment */

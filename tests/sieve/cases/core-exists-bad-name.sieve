@@ -1,0 +1,2 @@
+# msg: plain.eml
+if exists "from:" { discard; }

@@ -1,0 +1,2 @@
+# msg: plain.eml
+if header :is "sub ject" "x" { discard; }

@@ -1,0 +1,2 @@
+# msg: plain.eml
+if true discard;

@@ -1,0 +1,2 @@
+# msg: plain.eml
+/* outer /* inner */ keep;

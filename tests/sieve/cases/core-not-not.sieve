@@ -1,0 +1,2 @@
+# msg: plain.eml
+if not not exists "subject" { discard; }

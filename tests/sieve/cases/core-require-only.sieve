@@ -1,0 +1,2 @@
+# msg: plain.eml
+require ["fileinto", "fileinto", "envelope"];

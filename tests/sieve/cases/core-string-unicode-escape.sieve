@@ -1,0 +1,3 @@
+# msg: encoded.eml
+require "fileinto";
+if header :contains "subject" "Gr\üße" { fileinto "escaped"; }

@@ -1,0 +1,3 @@
+# msg: plain.eml
+require ["fileinto", "copy"];
+fileinto "X" :copy;

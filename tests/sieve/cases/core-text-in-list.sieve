@@ -1,0 +1,5 @@
+# msg: plain.eml
+if header :contains "subject" [text:
+Tuesday
+.
+, "x"] { discard; }

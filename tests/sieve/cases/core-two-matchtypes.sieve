@@ -1,0 +1,2 @@
+# msg: plain.eml
+if header :is :contains "subject" "x" { discard; }

@@ -1,0 +1,2 @@
+# msg: plain.eml
+keep; /* never closed

@@ -1,0 +1,4 @@
+# msg: plain.eml
+require ["include", "fileinto", "copy"];
+fileinto :copy "Before";
+include :personal "runtime-err";
