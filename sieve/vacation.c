@@ -1,0 +1,1078 @@
+/*
+ * vacation.c - the vacation action carried out (RFC 5230, RFC 3834)
+ *
+ * The rules are Pigeonhole's, checked when the action is carried out,
+ * in this order; the first that holds suppresses the reply (return 1,
+ * st->text saying which):
+ *   - the envelope sender is <>, or the recipient is;
+ *   - the sender is the user's own address (recipient, original
+ *     recipient, one of :addresses);
+ *   - the sender is a system address (RFC 5230 4.6): local part
+ *     MAILER-DAEMON, LISTSERV or majordomo, holding "-request" or
+ *     starting with "owner-";
+ *   - a mailing list's header field is there: List-Id, List-Owner,
+ *     List-Subscribe, List-Post, List-Unsubscribe, List-Help,
+ *     List-Archive (RFC 2919, RFC 2369);
+ *   - Auto-Submitted is there with a value other than "no" (RFC 3834);
+ *   - Precedence is bulk, list or junk;
+ *   - X-Auto-Response-Suppress holds All or OOF (Microsoft's);
+ *   - none of the user's addresses is in To, Cc, Bcc, Resent-To,
+ *     Resent-Cc or Resent-Bcc (RFC 5230 4.5): a message that reached
+ *     the user by Bcc, or through an alias or a list, is not answered;
+ *   - the sender was answered with this handle within the period.
+ * Addresses compare whole and case-insensitively, as Pigeonhole's.
+ *
+ * The reply (RFC 5230 section 5) goes to the envelope sender with a
+ * null return path (sendmail -f <>: Pigeonhole's default,
+ * sieve_vacation_send_from_recipient = no).  Its From: is :from, else
+ * the user's address that was found in the message; its To: the
+ * sender, with the display name of a Sender, Resent-From or From field
+ * of that address; its Subject: :subject, else "Auto: " and the
+ * original's (decoded), else "Automated reply", RFC 2047 encoded when
+ * not ASCII; In-Reply-To and References from the original's;
+ * Auto-Submitted: auto-replied (vacation), Precedence: bulk and
+ * X-Auto-Response-Suppress: All, as Pigeonhole sends.  The reason is
+ * text/plain UTF-8 (8bit, or quoted-printable when a line is over
+ * 998 bytes) or, with :mime, a MIME entity as written.
+ *
+ * Whom was answered is kept in DIR/lda-vacation, one "EXPIRY HASH"
+ * line per answer, HASH the FNV-1a 128-bit hash of the sender (lower
+ * case) and the handle, each counted.  Without :handle the handle is
+ * reason, :subject, :from and :mime (RFC 5230 4.2), counted so that
+ * the same text in two arguments cannot meet.  The file is replaced
+ * whole (a new name, fsync, rename over), only after sendmail took the
+ * reply; expired lines are dropped, at most VAC_MAX_ENTRIES kept (the
+ * soonest to expire go first; RFC 5230 asks for at least 1000).  Two
+ * deliveries at once may each keep the other's answer out: the worst
+ * is one more reply, never a torn file.  A file that does not parse is
+ * read as far as it does, one too large only in its first
+ * VAC_MAX_FILE bytes: either is replaced by the next answer.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "../event/addr.h"
+#include "../event/rfc2047.h"
+#include "../util/clock.h"
+#include "../util/log.h"
+#include "eval.h"
+#include "send.h"
+
+#define VAC_FILE "lda-vacation"
+#define VAC_MAX_ENTRIES 10000
+#define VAC_MAX_FILE (1024 * 1024)
+#define VAC_SUBJECT_CHARS 256   /* code points of a Subject kept */
+#define VAC_LINE_MAX 998        /* RFC 5322 2.1.1 */
+#define VAC_MAX_PERIOD (100ULL * 366 * 86400)   /* "no limit" */
+
+__extension__ typedef unsigned __int128 u128;
+
+/* A growing buffer; on allocation failure it stops growing, and
+ * sb.failed says so. */
+struct sb {
+    char *s;
+    size_t n, cap;
+    int failed;
+};
+
+/* sb_add - n bytes at the end */
+static void sb_add(struct sb *b, const char *p, size_t n)
+{
+    if (b->failed)
+        return;
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 1024;
+        char *s;
+
+        while (cap < b->n + n + 1)
+            cap *= 2;
+        if ((s = realloc(b->s, cap)) == NULL) {
+            b->failed = 1;
+            return;
+        }
+        b->s = s;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->n, p, n);
+    b->n += n;
+    b->s[b->n] = '\0';
+}
+
+static void sb_str(struct sb *b, const char *s)
+{
+    sb_add(b, s, strlen(s));
+}
+
+/* sb_printf - formatted text at the end */
+__attribute__((format(printf, 2, 3)))
+static void sb_printf(struct sb *b, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        sb_add(b, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+}
+
+/* not_sent - a rule held: 1 with st saying which */
+__attribute__((format(printf, 2, 3)))
+static int not_sent(struct status *st, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    snprintf(st->code, sizeof(st->code), "2.0.0");
+    n = snprintf(st->text, sizeof(st->text), "not sent: ");
+    va_start(ap, fmt);
+    vsnprintf(st->text + n, sizeof(st->text) - (size_t)n, fmt, ap);
+    va_end(ap);
+    return 1;
+}
+
+/* same_address - a and b are the same address (case-insensitive) */
+static int same_address(const char *a, const char *b)
+{
+    return a != NULL && b != NULL && a[0] && strcasecmp(a, b) == 0;
+}
+
+/* is_system - an address that only software reads (RFC 5230 4.6) */
+static int is_system(const char *addr)
+{
+    static const char *const names[] = {"mailer-daemon", "listserv",
+                                        "majordomo", NULL};
+    const char *at = strrchr(addr, '@');
+    size_t n = at ? (size_t)(at - addr) : strlen(addr);
+    char local[ADDR_ADDRESS_MAX];
+    int i;
+
+    if (n >= sizeof(local))
+        n = sizeof(local) - 1;
+    for (i = 0; (size_t)i < n; i++)
+        local[i] = (char)tolower((unsigned char)addr[i]);
+    local[n] = '\0';
+    for (i = 0; names[i]; i++)
+        if (strcmp(local, names[i]) == 0)
+            return 1;
+    return strstr(local, "-request") != NULL
+        || strncmp(local, "owner-", 6) == 0;
+}
+
+/* The header values a check collects. */
+struct values {
+    char **v;
+    int n;
+    int failed;
+};
+
+/* collect - keep a copy of each value, controls turned to blanks */
+static int collect(void *arg, const char *value, size_t len)
+{
+    struct values *vs = arg;
+    char **v, *c;
+    size_t i;
+
+    if (vs->failed)
+        return 0;
+    if ((v = realloc(vs->v, sizeof(*v) * (size_t)(vs->n + 1))) == NULL
+        || (c = malloc(len + 1)) == NULL) {
+        if (v != NULL)
+            vs->v = v;
+        vs->failed = 1;
+        return 0;
+    }
+    vs->v = v;
+    for (i = 0; i < len; i++)
+        c[i] = (unsigned char)value[i] < ' ' ? ' ' : value[i];
+    c[len] = '\0';
+    vs->v[vs->n++] = c;
+    return 0;
+}
+
+static void values_free(struct values *vs)
+{
+    int i;
+
+    for (i = 0; i < vs->n; i++)
+        free(vs->v[i]);
+    free(vs->v);
+    memset(vs, 0, sizeof(*vs));
+}
+
+/* One delivery's vacation, while it is decided and made. */
+struct vac {
+    const struct sieve_send *s;
+    const struct sieve_vacation *v;
+    struct sv_msg *m;
+    const char *sender;
+    const char *mine;           /* the user's address found in the message */
+    int failed;                 /* out of memory or a read failed */
+};
+
+/* header - the values of the fields name (decoded or raw) into vs */
+static int header(struct vac *x, const char *name, int decode,
+                  struct values *vs)
+{
+    memset(vs, 0, sizeof(*vs));
+    if (sv_msg_header_each(x->m, name, decode, collect, vs) < 0
+        || vs->failed) {
+        values_free(vs);
+        x->failed = 1;
+        return -1;
+    }
+    return vs->n;
+}
+
+/* trimmed - the first token of a value: blanks and a comment or
+ * parameters after it dropped, into out */
+static void first_token(const char *v, char *out, size_t cap)
+{
+    size_t n = 0;
+
+    while (*v == ' ' || *v == '\t')
+        v++;
+    while (*v && *v != ' ' && *v != '\t' && *v != ';' && *v != '('
+           && *v != ',' && n + 1 < cap)
+        out[n++] = *v++;
+    out[n] = '\0';
+}
+
+/* list_rule - a header field that makes the reply wrong; NULL if none */
+static int header_rules(struct vac *x, struct status *st)
+{
+    static const char *const lists[] = {"List-Id", "List-Owner",
+        "List-Subscribe", "List-Post", "List-Unsubscribe", "List-Help",
+        "List-Archive", NULL};
+    struct values vs;
+    char tok[64];
+    int i, j, rc = 0;
+
+    for (i = 0; lists[i]; i++) {
+        if ((j = header(x, lists[i], 0, &vs)) < 0)
+            return -1;
+        values_free(&vs);
+        if (j > 0)
+            return not_sent(st, "sender is a mailing list (%s)", lists[i]);
+    }
+    if (header(x, "Auto-Submitted", 0, &vs) < 0)
+        return -1;
+    for (j = 0; j < vs.n && !rc; j++) {
+        first_token(vs.v[j], tok, sizeof(tok));
+        if (strcasecmp(tok, "no") != 0)
+            rc = not_sent(st, "message is auto-submitted (%s)", tok);
+    }
+    values_free(&vs);
+    if (rc || header(x, "Precedence", 0, &vs) < 0)
+        return rc ? rc : -1;
+    for (j = 0; j < vs.n && !rc; j++) {
+        first_token(vs.v[j], tok, sizeof(tok));
+        if (strcasecmp(tok, "bulk") == 0 || strcasecmp(tok, "list") == 0
+            || strcasecmp(tok, "junk") == 0)
+            rc = not_sent(st, "message has Precedence: %s", tok);
+    }
+    values_free(&vs);
+    if (rc || header(x, "X-Auto-Response-Suppress", 0, &vs) < 0)
+        return rc ? rc : -1;
+    for (j = 0; j < vs.n && !rc; j++) {
+        const char *p = vs.v[j];
+
+        while (*p && !rc) {
+            p += strspn(p, " \t,");
+            first_token(p, tok, sizeof(tok));
+            if (strcasecmp(tok, "All") == 0 || strcasecmp(tok, "OOF") == 0)
+                rc = not_sent(st, "message has X-Auto-Response-Suppress: "
+                              "%s", tok);
+            p += strcspn(p, ",");
+        }
+    }
+    values_free(&vs);
+    return rc;
+}
+
+/* parse_list - the addresses of a header value, as many as it has */
+static struct addr *parse_list(const char *value, int *n)
+{
+    int max = 1;
+    const char *p;
+    struct addr *a;
+
+    for (p = value; *p; p++)
+        max += *p == '@';
+    if ((a = calloc((size_t)max, sizeof(*a))) == NULL)
+        return NULL;
+    *n = addr_parse_list(value, a, max);
+    return a;
+}
+
+/* find_mine - which of the user's addresses the message names in its
+ * To, Cc, Bcc, Resent-To, Resent-Cc or Resent-Bcc: 1 (x->mine set), 0
+ * none, -1 on a failure */
+static int find_mine(struct vac *x)
+{
+    static const char *const fields[] = {"To", "Cc", "Bcc", "Resent-To",
+        "Resent-Cc", "Resent-Bcc", NULL};
+    const struct sieve_send *s = x->s;
+    struct values vs;
+    struct addr *a;
+    int f, i, j, k, n;
+
+    for (f = 0; fields[f] && x->mine == NULL; f++) {
+        if (header(x, fields[f], 0, &vs) < 0)
+            return -1;
+        for (i = 0; i < vs.n && x->mine == NULL; i++) {
+            if ((a = parse_list(vs.v[i], &n)) == NULL) {
+                values_free(&vs);
+                x->failed = 1;
+                return -1;
+            }
+            for (j = 0; j < n && x->mine == NULL; j++) {
+                if (same_address(a[j].address, s->recipient))
+                    x->mine = s->recipient;
+                else if (same_address(a[j].address, s->orig_recipient))
+                    x->mine = s->orig_recipient;
+                for (k = 0; k < x->v->naddresses && x->mine == NULL; k++)
+                    if (same_address(a[j].address, x->v->addresses[k]))
+                        x->mine = x->v->addresses[k];
+            }
+            free(a);
+        }
+        values_free(&vs);
+    }
+    return x->mine != NULL;
+}
+
+/* The hash: FNV-1a over 128 bits, each string counted. */
+static void fnv(u128 *h, const void *p, size_t n)
+{
+    const u128 prime = ((u128)1 << 88) + 0x13b;
+    const unsigned char *c = p;
+
+    while (n-- > 0) {
+        *h ^= *c++;
+        *h *= prime;
+    }
+}
+
+/* fnv_str - a present (1) or absent (0) string, counted */
+static void fnv_str(u128 *h, const char *s)
+{
+    unsigned char tag = s != NULL;
+    uint64_t len = s ? strlen(s) : 0;
+    unsigned char l[8];
+    int i;
+
+    for (i = 0; i < 8; i++)
+        l[i] = (unsigned char)(len >> (8 * i));
+    fnv(h, &tag, 1);
+    fnv(h, l, sizeof(l));
+    if (s)
+        fnv(h, s, (size_t)len);
+}
+
+/* answer_hash - the memory's key for sender and this vacation, as 32
+ * hex digits */
+static void answer_hash(const char *sender, const struct sieve_vacation *v,
+                        char out[33])
+{
+    u128 h = ((u128)0x6c62272e07bb0142ULL << 64) | 0x62b821756295c58dULL;
+    char lower[ADDR_ADDRESS_MAX + 1];
+    unsigned char mime = v->mime != 0;
+    size_t i;
+
+    for (i = 0; sender[i] && i + 1 < sizeof(lower); i++)
+        lower[i] = (char)tolower((unsigned char)sender[i]);
+    lower[i] = '\0';
+    fnv_str(&h, lower);
+    if (v->handle != NULL) {
+        fnv(&h, "H", 1);
+        fnv_str(&h, v->handle);
+    } else {
+        fnv(&h, "A", 1);
+        fnv_str(&h, v->reason);
+        fnv_str(&h, v->subject);
+        fnv_str(&h, v->from);
+        fnv(&h, &mime, 1);
+    }
+    snprintf(out, 33, "%016llx%016llx", (unsigned long long)(h >> 64),
+             (unsigned long long)h);
+}
+
+/* One line of the memory. */
+struct entry {
+    long long expiry;
+    char hash[33];
+};
+
+/* The memory as read. */
+struct memory {
+    struct entry *e;
+    int n;
+};
+
+/* parse_line - "EXPIRY HASH": 0, or -1 when it is not that */
+static int parse_line(const char *p, size_t len, struct entry *e)
+{
+    size_t i = 0;
+
+    e->expiry = 0;
+    if (len == 0 || p[0] < '0' || p[0] > '9')
+        return -1;
+    for (; i < len && p[i] >= '0' && p[i] <= '9'; i++) {
+        if (e->expiry > (long long)4e17)
+            return -1;
+        e->expiry = e->expiry * 10 + (p[i] - '0');
+    }
+    if (i >= len || p[i++] != ' ' || len - i != 32)
+        return -1;
+    for (; i < len; i++)
+        if (!isxdigit((unsigned char)p[i]))
+            return -1;
+    memcpy(e->hash, p + len - 32, 32);
+    e->hash[32] = '\0';
+    return 0;
+}
+
+/* memory_path - DIR/NAME into out; -1 when it does not fit */
+static int memory_path(const struct sieve_send *s, const char *name,
+                       char *out, size_t cap)
+{
+    int n = snprintf(out, cap, "%s/%s", s->dir, name);
+
+    return n < 0 || (size_t)n >= cap ? -1 : 0;
+}
+
+/*
+ * memory_load - the unexpired lines of the memory: 0 (none when there
+ * is no file), or -1 with st when it cannot be read.  Lines that do not
+ * parse are skipped; of a file over VAC_MAX_FILE only the start is read.
+ */
+static int memory_load(const struct sieve_send *s, struct memory *mem,
+                       struct status *st)
+{
+    const struct backend_ops *op = s->b->ops;
+    char path[BACKEND_PATH];
+    struct bfile *f;
+    struct bstat sb;
+    char *buf = NULL, *p, *end, *eol;
+    size_t len = 0;
+    long n;
+    int err;
+
+    memset(mem, 0, sizeof(*mem));
+    if (s->b == NULL || s->dir == NULL)
+        return status_set(st, "4.3.0", "vacation failed: nowhere to "
+                          "remember answers");
+    if (memory_path(s, VAC_FILE, path, sizeof(path)) < 0)
+        return status_set(st, "4.3.0", "vacation failed: path too long");
+    if (op->open_rw(s->b, path, &f) < 0) {
+        if (errno == ENOENT)
+            return 0;
+        return status_errno(st, errno, "vacation failed: open '%s'", path);
+    }
+    if (op->fstat(s->b, f, &sb) < 0) {
+        err = errno;
+        goto fail;
+    }
+    len = sb.size > VAC_MAX_FILE ? VAC_MAX_FILE : (size_t)sb.size;
+    if ((buf = malloc(len + 1)) == NULL) {
+        err = ENOMEM;
+        goto fail;
+    }
+    for (p = buf; (size_t)(p - buf) < len; p += n) {
+        n = op->pread(s->b, f, p, len - (size_t)(p - buf),
+                      (uint64_t)(p - buf));
+        if (n < 0) {
+            err = errno;
+            goto fail;
+        }
+        if (n == 0)
+            break;
+    }
+    len = (size_t)(p - buf);
+    op->close(s->b, f);
+    if ((mem->e = malloc(sizeof(*mem->e) * (len / 34 + 1))) == NULL) {
+        free(buf);
+        return status_errno(st, ENOMEM, "vacation failed: read '%s'", path);
+    }
+    /* a line cut off by the end is not taken */
+    for (p = buf, end = buf + len; p < end; p = eol + 1) {
+        if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+            break;
+        if (parse_line(p, (size_t)(eol - p), &mem->e[mem->n]) == 0
+            && mem->e[mem->n].expiry > (long long)s->now)
+            mem->n++;
+    }
+    free(buf);
+    return 0;
+
+  fail:
+    free(buf);
+    op->close(s->b, f);
+    return status_errno(st, err, "vacation failed: read '%s'", path);
+}
+
+/* by_expiry - qsort order: soonest to expire first */
+static int by_expiry(const void *a, const void *b)
+{
+    const struct entry *x = a, *y = b;
+
+    return (x->expiry > y->expiry) - (x->expiry < y->expiry);
+}
+
+/*
+ * memory_save - the memory with hash answered until expiry: written
+ * under a new name, synced and renamed over the old; 0 or -1 with st
+ */
+static int memory_save(const struct sieve_send *s, struct memory *mem,
+                       const char *hash, long long expiry, struct status *st)
+{
+    const struct backend_ops *op = s->b->ops;
+    char path[BACKEND_PATH], tmp[BACKEND_PATH], name[128];
+    struct bfile *f;
+    struct entry *e;
+    struct sb out = {0};
+    int i, first = 0, err;
+
+    if ((e = realloc(mem->e, sizeof(*e) * (size_t)(mem->n + 1))) == NULL)
+        return status_errno(st, ENOMEM, "vacation: remember the answer");
+    mem->e = e;
+    for (i = 0; i < mem->n; i++)
+        if (strcmp(e[i].hash, hash) == 0)
+            break;
+    if (i == mem->n)
+        mem->n++;
+    e[i].expiry = expiry;
+    memcpy(e[i].hash, hash, 33);
+    qsort(e, (size_t)mem->n, sizeof(*e), by_expiry);
+    if (mem->n > VAC_MAX_ENTRIES)
+        first = mem->n - VAC_MAX_ENTRIES;
+    for (i = first; i < mem->n; i++)
+        sb_printf(&out, "%lld %s\n", e[i].expiry, e[i].hash);
+    if (out.failed) {
+        free(out.s);
+        return status_errno(st, ENOMEM, "vacation: remember the answer");
+    }
+    snprintf(name, sizeof(name), "%s.%ld.%lld.tmp", VAC_FILE,
+             (long)getpid(), clock_unix_ms());
+    if (memory_path(s, VAC_FILE, path, sizeof(path)) < 0
+        || memory_path(s, name, tmp, sizeof(tmp)) < 0) {
+        free(out.s);
+        return status_set(st, "4.3.0", "vacation: path too long");
+    }
+    if (op->create(s->b, tmp, 0600, &f) < 0) {
+        err = errno;
+        free(out.s);
+        return status_errno(st, err, "vacation: create '%s'", tmp);
+    }
+    if (op->pwrite(s->b, f, out.s, out.n, 0) < 0
+        || op->fsync(s->b, f) < 0) {
+        err = errno;
+        op->close(s->b, f);
+        op->unlink(s->b, tmp);
+        free(out.s);
+        return status_errno(st, err, "vacation: write '%s'", tmp);
+    }
+    free(out.s);
+    if (op->close(s->b, f) < 0 || op->rename(s->b, tmp, path) < 0) {
+        err = errno;
+        op->unlink(s->b, tmp);
+        return status_errno(st, err, "vacation: rename '%s'", tmp);
+    }
+    /* the new name durable too; losing it costs one more reply only */
+    op->fsync_dir(s->b, s->dir);
+    return 0;
+}
+
+/* is_ascii - no byte above 0x7f */
+static int is_ascii(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s & 0x80)
+            return 0;
+    return 1;
+}
+
+/* b64 - RFC 2045 base64 of n bytes */
+static void b64(struct sb *b, const unsigned char *p, size_t n)
+{
+    static const char tab[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char q[4];
+    size_t i;
+
+    for (i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)p[i] << 16
+            | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0)
+            | (i + 2 < n ? (unsigned)p[i + 2] : 0);
+
+        q[0] = tab[v >> 18 & 63];
+        q[1] = tab[v >> 12 & 63];
+        q[2] = i + 1 < n ? tab[v >> 6 & 63] : '=';
+        q[3] = i + 2 < n ? tab[v & 63] : '=';
+        sb_add(b, q, 4);
+    }
+}
+
+/*
+ * encode_words - UTF-8 text as RFC 2047 "=?utf-8?B?...?=" words of at
+ * most 45 bytes of text (72 characters), cut between characters, the
+ * words separated by sep (a folding "\n " in Subject)
+ */
+static void encode_words(struct sb *b, const char *s, const char *sep)
+{
+    size_t n = strlen(s), i = 0, k;
+
+    while (i < n) {
+        k = n - i > 45 ? 45 : n - i;
+        while (i + k < n && k > 0
+               && ((unsigned char)s[i + k] & 0xc0) == 0x80)
+            k--;
+        if (k == 0)
+            k = 1;
+        if (i > 0)
+            sb_str(b, sep);
+        sb_str(b, "=?utf-8?B?");
+        b64(b, (const unsigned char *)s + i, k);
+        sb_str(b, "?=");
+        i += k;
+    }
+}
+
+/* fold - ASCII text after "Name: " (already col bytes on the line),
+ * broken before blanks so that lines stay near 78 characters */
+static void fold(struct sb *b, const char *s, size_t col)
+{
+    while (*s) {
+        size_t w = strcspn(s + 1, " ") + 1;
+
+        if (*s == ' ' && col + w > 78 && col > 1) {
+            sb_str(b, "\n");
+            col = 0;
+        }
+        sb_add(b, s, w);
+        col += w;
+        s += w;
+    }
+}
+
+/* clean - text fit for a header: UTF-8, controls as blanks, at most
+ * max code points (0: no limit); malloc'd, NULL when out of memory */
+static char *clean(const char *in, size_t max)
+{
+    size_t len = strlen(in), cap = 3 * len + 4, i, chars = 0;
+    char *out = malloc(cap);
+
+    if (out == NULL)
+        return NULL;
+    utf8_clean(in, len, out, cap);
+    for (i = 0; out[i]; i++) {
+        if ((unsigned char)out[i] < ' ' || out[i] == 0x7f)
+            out[i] = ' ';
+        if (((unsigned char)out[i] & 0xc0) != 0x80 && max
+            && ++chars > max) {
+            out[i] = '\0';
+            break;
+        }
+    }
+    return out;
+}
+
+/* put_phrase - a display name: as it is, quoted, or encoded */
+static void put_phrase(struct sb *b, const char *name)
+{
+    const char *p;
+
+    if (!is_ascii(name)) {
+        encode_words(b, name, " ");
+        return;
+    }
+    for (p = name; *p; p++)
+        if (!isalnum((unsigned char)*p) && !strchr(" !#$%&'*+-/=?^_`{|}~",
+                                                   *p))
+            break;
+    if (*p == '\0') {
+        sb_str(b, name);
+        return;
+    }
+    sb_str(b, "\"");
+    for (p = name; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            sb_str(b, "\\");
+        sb_add(b, p, 1);
+    }
+    sb_str(b, "\"");
+}
+
+/* put_mailbox - "name <address>", or the address alone */
+static void put_mailbox(struct sb *b, const char *name, const char *address)
+{
+    if (name == NULL || name[0] == '\0') {
+        sb_str(b, address);
+        return;
+    }
+    put_phrase(b, name);
+    sb_str(b, " <");
+    sb_str(b, address);
+    sb_str(b, ">");
+}
+
+/* reply_to_name - the display name the message gives the sender, in
+ * Sender, Resent-From or From; "" when none */
+static int sender_name(struct vac *x, char *out, size_t cap)
+{
+    static const char *const fields[] = {"Sender", "Resent-From", "From",
+                                         NULL};
+    struct values vs;
+    struct addr *a;
+    int f, i, j, n;
+
+    out[0] = '\0';
+    for (f = 0; fields[f]; f++) {
+        if (header(x, fields[f], 0, &vs) < 0)
+            return -1;
+        for (i = 0; i < vs.n; i++) {
+            if ((a = parse_list(vs.v[i], &n)) == NULL) {
+                values_free(&vs);
+                return -1;
+            }
+            for (j = 0; j < n; j++)
+                if (same_address(a[j].address, x->sender)) {
+                    snprintf(out, cap, "%s", a[j].name);
+                    free(a);
+                    values_free(&vs);
+                    return 0;
+                }
+            free(a);
+        }
+        values_free(&vs);
+    }
+    return 0;
+}
+
+/* put_date - "Date: " in RFC 5322 form, local time, C names */
+static void put_date(struct sb *b, time_t now)
+{
+    static const char days[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu",
+                                    "Fri", "Sat"};
+    static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May",
+        "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    struct tm tm;
+    long off;
+
+    localtime_r(&now, &tm);
+    off = tm.tm_gmtoff / 60;
+    sb_printf(b, "Date: %s, %d %s %d %02d:%02d:%02d %c%02ld%02ld\n",
+              days[tm.tm_wday % 7], tm.tm_mday, months[tm.tm_mon % 12],
+              tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
+              off < 0 ? '-' : '+', labs(off) / 60, labs(off) % 60);
+}
+
+/* put_subject - "Subject: ", folded or encoded */
+static int put_subject(struct vac *x, struct sb *b)
+{
+    struct values vs;
+    struct sb text = {0};
+    char *subj;
+
+    if (x->v->subject != NULL && x->v->subject[0]) {
+        sb_str(&text, x->v->subject);
+    } else {
+        if (header(x, "Subject", 1, &vs) < 0)
+            return -1;
+        if (vs.n > 0) {
+            sb_str(&text, "Auto: ");
+            sb_str(&text, vs.v[0]);
+        } else {
+            sb_str(&text, "Automated reply");
+        }
+        values_free(&vs);
+    }
+    if (text.failed || (subj = clean(text.s, VAC_SUBJECT_CHARS)) == NULL) {
+        free(text.s);
+        return -1;
+    }
+    free(text.s);
+    sb_str(b, "Subject: ");
+    if (is_ascii(subj))
+        fold(b, subj, 9);
+    else
+        encode_words(b, subj, "\n ");
+    sb_str(b, "\n");
+    free(subj);
+    return 0;
+}
+
+/* put_threading - In-Reply-To and References (RFC 5322 3.6.4) */
+static int put_threading(struct vac *x, struct sb *b)
+{
+    struct values id, refs;
+    struct sb r = {0};
+
+    if (header(x, "Message-ID", 0, &id) < 0)
+        return -1;
+    if (header(x, "References", 0, &refs) < 0) {
+        values_free(&id);
+        return -1;
+    }
+    if (id.n > 0) {
+        const char *v = id.v[0] + strspn(id.v[0], " \t");
+
+        sb_str(b, "In-Reply-To: ");
+        sb_str(b, v);
+        sb_str(b, "\n");
+        if (refs.n > 0) {
+            sb_str(&r, refs.v[0] + strspn(refs.v[0], " \t"));
+            sb_str(&r, " ");
+        }
+        sb_str(&r, v);
+    } else if (refs.n > 0) {
+        sb_str(&r, refs.v[0] + strspn(refs.v[0], " \t"));
+    }
+    if (r.n > 0) {
+        sb_str(b, "References: ");
+        fold(b, r.s, 12);
+        sb_str(b, "\n");
+    }
+    free(r.s);
+    values_free(&id);
+    values_free(&refs);
+    return r.failed ? -1 : 0;
+}
+
+/* put_qp - text as quoted-printable (RFC 2045 6.7), LF line ends */
+static void put_qp(struct sb *b, const char *s)
+{
+    size_t col = 0;
+    char hex[4];
+
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        int lit = (c >= 33 && c <= 126 && c != '=')
+            || ((c == ' ' || c == '\t') && s[1] != '\n' && s[1] != '\0');
+
+        if (c == '\n') {
+            sb_str(b, "\n");
+            col = 0;
+            continue;
+        }
+        if (col + (lit ? 1 : 3) > 75) {
+            sb_str(b, "=\n");
+            col = 0;
+        }
+        if (lit) {
+            sb_add(b, s, 1);
+            col++;
+        } else {
+            snprintf(hex, sizeof(hex), "=%02X", c);
+            sb_str(b, hex);
+            col += 3;
+        }
+    }
+}
+
+/* put_body - the MIME header and the reason, LF line ends */
+static int put_body(struct vac *x, struct sb *b)
+{
+    const char *reason = x->v->reason ? x->v->reason : "";
+    size_t len = strlen(reason), i, line = 0, longest = 0, n = 0;
+    char *text = malloc(3 * len + 2);
+
+    if (text == NULL)
+        return -1;
+    /* CR LF and lone CR become LF: sendmail is given LF lines */
+    for (i = 0; i < len; i++) {
+        if (reason[i] == '\r' && reason[i + 1] == '\n')
+            continue;
+        text[n++] = reason[i] == '\r' ? '\n' : reason[i];
+    }
+    if (n == 0 || text[n - 1] != '\n')
+        text[n++] = '\n';
+    text[n] = '\0';
+    sb_str(b, "MIME-Version: 1.0\n");
+    if (x->v->mime) {
+        sb_str(b, text);
+        free(text);
+        return 0;
+    }
+    {
+        char *utf8 = malloc(3 * n + 4);
+
+        if (utf8 == NULL) {
+            free(text);
+            return -1;
+        }
+        utf8_clean(text, n, utf8, 3 * n + 4);
+        free(text);
+        text = utf8;
+    }
+    for (i = 0; text[i]; i++) {
+        line = text[i] == '\n' ? 0 : line + 1;
+        if (line > longest)
+            longest = line;
+    }
+    sb_str(b, "Content-Type: text/plain; charset=utf-8\n");
+    if (longest > VAC_LINE_MAX) {
+        sb_str(b, "Content-Transfer-Encoding: quoted-printable\n\n");
+        put_qp(b, text);
+    } else {
+        sb_str(b, "Content-Transfer-Encoding: 8bit\n\n");
+        sb_str(b, text);
+    }
+    free(text);
+    return 0;
+}
+
+/* put_from - "From: " :from (a mailbox, re-encoded), else the user's
+ * address found in the message */
+static void put_from(struct vac *x, struct sb *b)
+{
+    const char *from = x->v->from;
+    struct addr a;
+    char *c;
+
+    sb_str(b, "From: ");
+    if (from != NULL && from[0] && addr_parse_list(from, &a, 1) == 1) {
+        put_mailbox(b, a.name, a.address);
+    } else if (from != NULL && from[0] && is_ascii(from)
+               && (c = clean(from, 0)) != NULL) {
+        sb_str(b, c);
+        free(c);
+    } else {
+        sb_str(b, x->mine);
+    }
+    sb_str(b, "\n");
+}
+
+/* make_reply - the whole reply into b: 0, or -1 (out of memory or a
+ * header that could not be read) */
+static int make_reply(struct vac *x, struct sb *b)
+{
+    char id[400], name[ADDR_NAME_MAX];
+
+    sieve_message_id(id, sizeof(id), x->s->now);
+    sb_printf(b, "X-Sieve: lda\nMessage-ID: %s\n", id);
+    put_date(b, x->s->now);
+    put_from(x, b);
+    if (sender_name(x, name, sizeof(name)) < 0)
+        return -1;
+    sb_str(b, "To: ");
+    put_mailbox(b, name, x->sender);
+    sb_str(b, "\n");
+    if (put_subject(x, b) < 0 || put_threading(x, b) < 0)
+        return -1;
+    sb_str(b, "Auto-Submitted: auto-replied (vacation)\n"
+           "Precedence: bulk\n"
+           "X-Auto-Response-Suppress: All\n");
+    if (put_body(x, b) < 0)
+        return -1;
+    return b->failed ? -1 : 0;
+}
+
+/* reply_feed - the reply, made beforehand, to sendmail */
+static int reply_feed(void *arg, struct sieve_out *o, struct status *st)
+{
+    const struct sb *b = arg;
+
+    (void)st;
+    return sieve_out_write(o, b->s, b->n);
+}
+
+/* decide - the rules up to the memory: 0 to answer, 1 not, -1 */
+static int decide(struct vac *x, struct status *st)
+{
+    const struct sieve_send *s = x->s;
+    int i, rc;
+
+    if (x->sender == NULL || x->sender[0] == '\0')
+        return not_sent(st, "sender is <>");
+    if (s->recipient == NULL || s->recipient[0] == '\0')
+        return not_sent(st, "recipient is <>");
+    if (same_address(x->sender, s->recipient)
+        || same_address(x->sender, s->orig_recipient))
+        return not_sent(st, "sender <%s> is the user's own address",
+                        x->sender);
+    for (i = 0; i < x->v->naddresses; i++)
+        if (same_address(x->sender, x->v->addresses[i]))
+            return not_sent(st, "sender <%s> is the user's own address "
+                            "(:addresses)", x->sender);
+    if (is_system(x->sender))
+        return not_sent(st, "sender <%s> is a system address", x->sender);
+    if ((x->m = sv_msg_open(s->pread, s->arg, s->size)) == NULL)
+        return status_set(st, "4.3.0", "vacation failed: read message");
+    if ((rc = header_rules(x, st)) != 0)
+        return rc < 0 ? status_set(st, "4.3.0", "vacation failed: read "
+                                   "message") : rc;
+    if ((rc = find_mine(x)) < 0)
+        return status_set(st, "4.3.0", "vacation failed: read message");
+    if (rc == 0)
+        return not_sent(st, "no address of the user's in To, Cc, Bcc, "
+                        "Resent-To, Resent-Cc or Resent-Bcc");
+    return 0;
+}
+
+/*
+ * sieve_vacation - answer as v says, under RFC 3834 and RFC 5230's
+ * rules: 0 sent, 1 not sent by a rule (which, in st->text), -1 with st
+ */
+int sieve_vacation(const struct sieve_send *s,
+                   const struct sieve_vacation *v, struct status *st)
+{
+    struct vac x = {.s = s, .v = v};
+    struct memory mem = {0};
+    struct status wst;
+    struct sb reply = {0};
+    char hash[33], what[400];
+    char *argv[7];
+    int i, rc;
+
+    x.sender = v->to ? v->to : s->sender;
+    if ((rc = decide(&x, st)) != 0)
+        goto out;
+    answer_hash(x.sender, v, hash);
+    if ((rc = memory_load(s, &mem, st)) < 0)
+        goto out;
+    for (i = 0; i < mem.n; i++)
+        if (strcmp(mem.e[i].hash, hash) == 0) {
+            rc = not_sent(st, "<%s> was answered within the period",
+                          x.sender);
+            goto out;
+        }
+    if (make_reply(&x, &reply) < 0) {
+        rc = status_set(st, "4.3.0", "vacation failed: make the reply");
+        goto out;
+    }
+    snprintf(what, sizeof(what), "vacation reply to <%s>", x.sender);
+    argv[0] = (char *)s->sendmail;
+    argv[1] = (char *)"-i";
+    argv[2] = (char *)"-f";
+    argv[3] = (char *)"<>";
+    argv[4] = (char *)"--";
+    argv[5] = (char *)x.sender;
+    argv[6] = NULL;
+    if ((rc = sieve_sendmail(s, argv, reply_feed, &reply, what, st)) < 0)
+        goto out;
+    /* a period of 0 (vacation-seconds) answers every message */
+    if (v->period > 0
+        && memory_save(s, &mem, hash, (long long)s->now
+                       + (long long)(v->period > VAC_MAX_PERIOD ?
+                                     VAC_MAX_PERIOD : v->period), &wst) < 0)
+        log_warn("%s: sent, but not remembered: %s %s", what, wst.code,
+                 wst.text);
+    rc = 0;
+  out:
+    free(reply.s);
+    free(mem.e);
+    if (x.m)
+        sv_msg_free(x.m);
+    return rc;
+}
