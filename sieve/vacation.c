@@ -41,8 +41,9 @@
  * reason, :subject, :from and :mime (RFC 5230 4.2), counted so that
  * the same text in two arguments cannot meet.  The file is replaced
  * whole (a new name, fsync, rename over), only after sendmail took the
- * reply; expired lines are dropped, at most VAC_MAX_ENTRIES kept (the
- * soonest to expire go first; RFC 5230 asks for at least 1000).  Two
+ * reply, in the order of answering; expired lines are dropped, at most
+ * VAC_MAX_ENTRIES kept, the oldest going first (RFC 5230 4.2 asks for
+ * at least 1000).  Two
  * deliveries at once may each keep the other's answer out: the worst
  * is one more reply, never a torn file.  A file that does not parse is
  * read as far as it does, one too large only in its first
@@ -521,14 +522,6 @@ static int memory_load(const struct sieve_send *s, struct memory *mem,
     return status_errno(st, err, "vacation failed: read '%s'", path);
 }
 
-/* by_expiry - qsort order: soonest to expire first */
-static int by_expiry(const void *a, const void *b)
-{
-    const struct entry *x = a, *y = b;
-
-    return (x->expiry > y->expiry) - (x->expiry < y->expiry);
-}
-
 /*
  * memory_save - the memory with hash answered until expiry: written
  * under a new name, synced and renamed over the old; 0 or -1 with st
@@ -546,14 +539,17 @@ static int memory_save(const struct sieve_send *s, struct memory *mem,
     if ((e = realloc(mem->e, sizeof(*e) * (size_t)(mem->n + 1))) == NULL)
         return status_errno(st, ENOMEM, "vacation: remember the answer");
     mem->e = e;
+    /* the file is in the order of answering: the new line goes last,
+     * and the oldest go first when there are too many */
     for (i = 0; i < mem->n; i++)
-        if (strcmp(e[i].hash, hash) == 0)
+        if (strcmp(e[i].hash, hash) == 0) {
+            memmove(&e[i], &e[i + 1], sizeof(*e) * (size_t)(mem->n - i - 1));
+            mem->n--;
             break;
-    if (i == mem->n)
-        mem->n++;
-    e[i].expiry = expiry;
-    memcpy(e[i].hash, hash, 33);
-    qsort(e, (size_t)mem->n, sizeof(*e), by_expiry);
+        }
+    e[mem->n].expiry = expiry;
+    memcpy(e[mem->n].hash, hash, 33);
+    mem->n++;
     if (mem->n > VAC_MAX_ENTRIES)
         first = mem->n - VAC_MAX_ENTRIES;
     for (i = first; i < mem->n; i++)
