@@ -249,6 +249,8 @@ static int start(const struct sieve_send *s, char *const argv[],
         close(rep[0]);
         child(s->sendmail, argv, in[0], out[1], rep[1]);
     }
+    /* as the child does: whichever runs first, kill(-pid) then works */
+    setpgid(o->pid, o->pid);
     close(in[0]);
     close(out[1]);
     close(rep[1]);
@@ -362,6 +364,10 @@ int sieve_sendmail(const struct sieve_send *s, char *const argv[],
     struct sieve_out o;
     int fed, rc;
 
+    if (s->sendmail == NULL || s->sendmail[0] != '/')
+        return status_set(st, "4.3.5", "%s failed: sendmail_path '%s' is "
+                          "not an absolute path", what,
+                          s->sendmail ? s->sendmail : "");
     memset(&ign, 0, sizeof(ign));
     sigemptyset(&ign.sa_mask);
     dfl = ign;

@@ -534,6 +534,7 @@ static int memory_save(const struct sieve_send *s, struct memory *mem,
     struct bfile *f;
     struct entry *e;
     struct sb out = {0};
+    static unsigned saves;
     int i, first = 0, err;
 
     if ((e = realloc(mem->e, sizeof(*e) * (size_t)(mem->n + 1))) == NULL)
@@ -558,8 +559,8 @@ static int memory_save(const struct sieve_send *s, struct memory *mem,
         free(out.s);
         return status_errno(st, ENOMEM, "vacation: remember the answer");
     }
-    snprintf(name, sizeof(name), "%s.%ld.%lld.tmp", VAC_FILE,
-             (long)getpid(), clock_unix_ms());
+    snprintf(name, sizeof(name), "%s.%ld.%lld.%u.tmp", VAC_FILE,
+             (long)getpid(), clock_unix_ms(), ++saves);
     if (memory_path(s, VAC_FILE, path, sizeof(path)) < 0
         || memory_path(s, name, tmp, sizeof(tmp)) < 0) {
         free(out.s);

@@ -344,6 +344,8 @@ static void test_sendmail_fails(void **state)
         int want_rc;
         const char *want_text;
         long long want_max_ms;
+        int ign_chld;
+        const char *want_code;  /* NULL: 4.3.0 */
     } cases[] = {
         {.mode = "", .want_rc = 0},
         {.mode = "", .big = 1, .want_rc = 0},
@@ -362,9 +364,15 @@ static void test_sendmail_fails(void **state)
         {.mode = "early", .big = 1, .want_rc = -1,
          .want_text = "exited before reading the message: not reading"},
         {.mode = "", .program = "/nonexistent/sendmail", .want_rc = -1,
-         .want_text = "run '/nonexistent/sendmail'"},
+         .want_text = "run '/nonexistent/sendmail': No such file"},
+        {.mode = "", .program = "sendmail", .want_rc = -1,
+         .want_code = "4.3.5",
+         .want_text = "sendmail_path 'sendmail' is not an absolute path"},
+        /* a front end that ignores SIGCHLD still sees the exit status */
+        {.mode = "exit75", .ign_chld = 1, .want_rc = -1,
+         .want_text = "sendmail exit 75"},
     };
-    struct sigaction before, after;
+    struct sigaction before, after, chld_before, chld_after;
     size_t i;
 
     (void)state;
@@ -388,10 +396,15 @@ static void test_sendmail_fails(void **state)
         if (cases[i].timeout)
             s.timeout = cases[i].timeout;
         reset_fake(cases[i].mode);
+        if (cases[i].ign_chld)
+            signal(SIGCHLD, SIG_IGN);
         sigaction(SIGPIPE, NULL, &before);
+        sigaction(SIGCHLD, NULL, &chld_before);
         t0 = clock_ms();
         rc = sieve_redirect(&s, "bob@example.net", &st);
         sigaction(SIGPIPE, NULL, &after);
+        sigaction(SIGCHLD, NULL, &chld_after);
+        signal(SIGCHLD, SIG_DFL);
         EXPECT_INT(label, rc, cases[i].want_rc);
         if (cases[i].want_rc == 0 && cases[i].big)
             EXPECT_INT(label, strlen(slurp("stdin")), 300000 - 0
@@ -401,14 +414,16 @@ static void test_sendmail_fails(void **state)
                           strcspn(strstr(slurp("stdin"), "Message-ID:"),
                                   "\n") + 1 : 0));
         if (cases[i].want_rc < 0) {
-            EXPECT_STR(label, st.code, "4.3.0");
+            EXPECT_STR(label, st.code, cases[i].want_code ?
+                       cases[i].want_code : "4.3.0");
             EXPECT_HAS(label, st.text, cases[i].want_text);
         }
         if (cases[i].want_max_ms && clock_ms() - t0 > cases[i].want_max_ms)
             print_error("%s: took %lld ms\n", label, clock_ms() - t0),
                 failed++;
-        /* SIGPIPE is as it was */
+        /* SIGPIPE and SIGCHLD are as they were */
         EXPECT_INT(label, after.sa_handler == before.sa_handler, 1);
+        EXPECT_INT(label, chld_after.sa_handler == chld_before.sa_handler, 1);
         if (!cases[i].program)
             EXPECT_STR(label, slurp("fd50"), "closed\n");
         free(text);
