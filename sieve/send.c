@@ -163,10 +163,8 @@ static void close_from(int fd)
     long max = 1024, i;
 
 #ifdef SYS_close_range
+    /* Linux 5.9: one call; older kernels say ENOSYS and get the loop */
     if (syscall(SYS_close_range, (unsigned)fd, ~0U, 0) == 0)
-        return;
-#else
-    if (close_range((unsigned)fd, ~0U, 0) == 0)
         return;
 #endif
     if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
