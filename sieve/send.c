@@ -34,12 +34,16 @@
 
 #include "../event/addr.h"
 #include "../util/clock.h"
+#include "../util/log.h"
 #include "eval.h"
 #include "send.h"
 
 #define SEND_DEFAULT_TIMEOUT 60 /* seconds, when s->timeout is 0 */
 #define SEND_BLOCK 65536        /* message bytes read and written at once */
 #define SEND_LINE 200           /* bytes of sendmail's first line kept */
+#define REDIRECT_FILE "lda-redirect"
+#define REDIRECT_PERIOD (12 * 3600)     /* Pigeonhole's, for duplicates */
+#define REDIRECT_ID_MAX 1000
 
 struct sieve_out {
     pid_t pid;
@@ -480,12 +484,13 @@ static int redirect_feed(void *arg, struct sieve_out *o, struct status *st)
     return rc;
 }
 
-/* count_field - count the fields sv_msg_header_each finds */
-static int count_field(void *arg, const char *value, size_t len)
+/* first_value - keep the first value sv_msg_header_each finds */
+static int first_value(void *arg, const char *value, size_t len)
 {
-    (void)value;
-    (void)len;
-    ++*(int *)arg;
+    char *out = arg;
+
+    if (out[0] == '\0')
+        snprintf(out, REDIRECT_ID_MAX, "%.*s", (int)len, value);
     return 0;
 }
 
@@ -513,16 +518,23 @@ static int one_address(const char *addr)
  * Message-ID when the message has none.  The envelope sender is
  * s->envelope_from, but <> whenever the message's own was <>
  * (RFC 5228 4.2: a bounce redirected must not bounce again).
+ *
+ * As Pigeonhole, a message (by its Message-ID) sent on to an address is
+ * remembered for 12 hours in DIR/lda-redirect: a delivery retried after
+ * a temporary failure does not forward it twice.  The memory only
+ * spares duplicates: when it cannot be read or written the redirect
+ * goes ahead.
  */
 int sieve_redirect(const struct sieve_send *s, const char *addr,
                    struct status *st)
 {
-    char what[400], head[1200], msgid[400];
-    const char *from;
+    char what[400], head[1200], msgid[REDIRECT_ID_MAX], key[33];
+    const char *from, *parts[2];
     struct redirect r = {.s = s};
+    struct status mst;
     struct sv_msg *m;
-    int ids = 1;
     char *argv[7];
+    int rc;
 
     snprintf(what, sizeof(what), "redirect to <%s>", addr);
     if (!one_address(addr))
@@ -530,21 +542,28 @@ int sieve_redirect(const struct sieve_send *s, const char *addr,
     from = s->sender == NULL || s->sender[0] == '\0'
         || s->envelope_from == NULL || s->envelope_from[0] == '\0'
         ? "<>" : s->envelope_from;
-    if ((m = sv_msg_open(s->pread, s->arg, s->size)) != NULL) {
-        ids = 0;
-        sv_msg_header_each(m, "Message-ID", 0, count_field, &ids);
-        sv_msg_free(m);
-    }
     msgid[0] = '\0';
-    if (ids == 0) {
-        char id[300];
-
-        sieve_message_id(id, sizeof(id), s->now);
-        snprintf(msgid, sizeof(msgid), "Message-ID: %s\n", id);
+    if ((m = sv_msg_open(s->pread, s->arg, s->size)) == NULL)
+        return status_errno(st, ENOMEM, "%s failed: read message", what);
+    if (sv_msg_header_each(m, "Message-ID", 0, first_value, msgid) < 0)
+        msgid[0] = '\0';
+    sv_msg_free(m);
+    key[0] = '\0';
+    if (msgid[0]) {
+        parts[0] = addr;
+        parts[1] = msgid;
+        sieve_sent_key(key, 1, parts, 2);
+        if (s->b != NULL && sieve_sent_check(s, REDIRECT_FILE, key, &mst) > 0)
+            return 0;   /* forwarded already, by an earlier attempt */
+        snprintf(head, sizeof(head), "X-Sieve: lda\n"
+                 "X-Sieve-Redirected-From: %s\n",
+                 s->recipient ? s->recipient : "");
+    } else {
+        sieve_message_id(msgid, sizeof(msgid), s->now);
+        snprintf(head, sizeof(head), "X-Sieve: lda\n"
+                 "X-Sieve-Redirected-From: %s\nMessage-ID: %s\n",
+                 s->recipient ? s->recipient : "", msgid);
     }
-    snprintf(head, sizeof(head), "X-Sieve: lda\n"
-             "X-Sieve-Redirected-From: %s\n%s",
-             s->recipient ? s->recipient : "", msgid);
     r.head = head;
     r.from = skip_return_path(s);
     argv[0] = (char *)s->sendmail;
@@ -554,5 +573,12 @@ int sieve_redirect(const struct sieve_send *s, const char *addr,
     argv[4] = (char *)"--";
     argv[5] = (char *)addr;
     argv[6] = NULL;
-    return sieve_sendmail(s, argv, redirect_feed, &r, what, st);
+    if ((rc = sieve_sendmail(s, argv, redirect_feed, &r, what, st)) < 0)
+        return rc;
+    if (key[0] && s->b != NULL
+        && sieve_sent_mark(s, REDIRECT_FILE, key,
+                           (long long)s->now + REDIRECT_PERIOD, &mst) < 0)
+        log_warn("%s: sent, but not remembered: %s %s", what, mst.code,
+                 mst.text);
+    return 0;
 }

@@ -59,4 +59,18 @@ int sieve_sendmail(const struct sieve_send *s, char *const argv[],
 /* sieve_message_id - a new "<...@host>" Message-ID into out */
 void sieve_message_id(char *out, size_t cap, time_t now);
 
+/*
+ * sent.c: what was sent, remembered in a small file s->dir/name on s->b
+ * ("lda-vacation", "lda-redirect").  A key is 32 hex digits made by
+ * sieve_sent_key from n strings (NULL allowed; lower: the first one in
+ * lower case).  check: 1 remembered and unexpired, 0 not, -1 with st;
+ * mark: 0, or -1 with st.
+ */
+void sieve_sent_key(char out[33], int lower, const char *const *parts,
+                    int n);
+int sieve_sent_check(const struct sieve_send *s, const char *name,
+                     const char *key, struct status *st);
+int sieve_sent_mark(const struct sieve_send *s, const char *name,
+                    const char *key, long long expiry, struct status *st);
+
 #endif

@@ -35,19 +35,10 @@
  * text/plain UTF-8 (8bit, or quoted-printable when a line is over
  * 998 bytes) or, with :mime, a MIME entity as written.
  *
- * Whom was answered is kept in DIR/lda-vacation, one "EXPIRY HASH"
- * line per answer, HASH the FNV-1a 128-bit hash of the sender (lower
- * case) and the handle, each counted.  Without :handle the handle is
- * reason, :subject, :from and :mime (RFC 5230 4.2), counted so that
- * the same text in two arguments cannot meet.  The file is replaced
- * whole (a new name, fsync, rename over), only after sendmail took the
- * reply, in the order of answering; expired lines are dropped, at most
- * VAC_MAX_ENTRIES kept, the oldest going first (RFC 5230 4.2 asks for
- * at least 1000).  Two
- * deliveries at once may each keep the other's answer out: the worst
- * is one more reply, never a torn file.  A file that does not parse is
- * read as far as it does, one too large only in its first
- * VAC_MAX_FILE bytes: either is replaced by the next answer.
+ * Whom was answered is kept in DIR/lda-vacation (sent.c), keyed by
+ * the sender (in lower case) and the handle: :handle, or else reason,
+ * :subject, :from and :mime as RFC 5230 4.2 says, each counted.  The
+ * answer is remembered only after sendmail took the reply.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -57,23 +48,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "../event/addr.h"
 #include "../event/rfc2047.h"
-#include "../util/clock.h"
 #include "../util/log.h"
 #include "eval.h"
 #include "send.h"
 
 #define VAC_FILE "lda-vacation"
-#define VAC_MAX_ENTRIES 10000
-#define VAC_MAX_FILE (1024 * 1024)
 #define VAC_SUBJECT_CHARS 256   /* code points of a Subject kept */
 #define VAC_LINE_MAX 998        /* RFC 5322 2.1.1 */
 #define VAC_MAX_PERIOD (100ULL * 366 * 86400)   /* "no limit" */
-
-__extension__ typedef unsigned __int128 u128;
 
 /* A growing buffer; on allocation failure it stops growing, and
  * sb.failed says so. */
@@ -352,242 +337,26 @@ static int find_mine(struct vac *x)
     return x->mine != NULL;
 }
 
-/* The hash: FNV-1a over 128 bits, each string counted. */
-static void fnv(u128 *h, const void *p, size_t n)
+/* answer_key - the memory's key for sender and this vacation: the
+ * handle, or reason, :subject, :from and :mime (RFC 5230 4.2) */
+static void answer_key(const char *sender, const struct sieve_vacation *v,
+                       char out[33])
 {
-    const u128 prime = ((u128)1 << 88) + 0x13b;
-    const unsigned char *c = p;
+    const char *parts[6];
 
-    while (n-- > 0) {
-        *h ^= *c++;
-        *h *= prime;
-    }
-}
-
-/* fnv_str - a present (1) or absent (0) string, counted */
-static void fnv_str(u128 *h, const char *s)
-{
-    unsigned char tag = s != NULL;
-    uint64_t len = s ? strlen(s) : 0;
-    unsigned char l[8];
-    int i;
-
-    for (i = 0; i < 8; i++)
-        l[i] = (unsigned char)(len >> (8 * i));
-    fnv(h, &tag, 1);
-    fnv(h, l, sizeof(l));
-    if (s)
-        fnv(h, s, (size_t)len);
-}
-
-/* answer_hash - the memory's key for sender and this vacation, as 32
- * hex digits */
-static void answer_hash(const char *sender, const struct sieve_vacation *v,
-                        char out[33])
-{
-    u128 h = ((u128)0x6c62272e07bb0142ULL << 64) | 0x62b821756295c58dULL;
-    char lower[ADDR_ADDRESS_MAX + 1];
-    unsigned char mime = v->mime != 0;
-    size_t i;
-
-    for (i = 0; sender[i] && i + 1 < sizeof(lower); i++)
-        lower[i] = (char)tolower((unsigned char)sender[i]);
-    lower[i] = '\0';
-    fnv_str(&h, lower);
+    parts[0] = sender;
     if (v->handle != NULL) {
-        fnv(&h, "H", 1);
-        fnv_str(&h, v->handle);
-    } else {
-        fnv(&h, "A", 1);
-        fnv_str(&h, v->reason);
-        fnv_str(&h, v->subject);
-        fnv_str(&h, v->from);
-        fnv(&h, &mime, 1);
+        parts[1] = "handle";
+        parts[2] = v->handle;
+        sieve_sent_key(out, 1, parts, 3);
+        return;
     }
-    snprintf(out, 33, "%016llx%016llx", (unsigned long long)(h >> 64),
-             (unsigned long long)h);
-}
-
-/* One line of the memory. */
-struct entry {
-    long long expiry;
-    char hash[33];
-};
-
-/* The memory as read. */
-struct memory {
-    struct entry *e;
-    int n;
-};
-
-/* parse_line - "EXPIRY HASH": 0, or -1 when it is not that */
-static int parse_line(const char *p, size_t len, struct entry *e)
-{
-    size_t i = 0;
-
-    e->expiry = 0;
-    if (len == 0 || p[0] < '0' || p[0] > '9')
-        return -1;
-    for (; i < len && p[i] >= '0' && p[i] <= '9'; i++) {
-        if (e->expiry > (long long)4e17)
-            return -1;
-        e->expiry = e->expiry * 10 + (p[i] - '0');
-    }
-    if (i >= len || p[i++] != ' ' || len - i != 32)
-        return -1;
-    for (; i < len; i++)
-        if (!isxdigit((unsigned char)p[i]))
-            return -1;
-    memcpy(e->hash, p + len - 32, 32);
-    e->hash[32] = '\0';
-    return 0;
-}
-
-/* memory_path - DIR/NAME into out; -1 when it does not fit */
-static int memory_path(const struct sieve_send *s, const char *name,
-                       char *out, size_t cap)
-{
-    int n = snprintf(out, cap, "%s/%s", s->dir, name);
-
-    return n < 0 || (size_t)n >= cap ? -1 : 0;
-}
-
-/*
- * memory_load - the unexpired lines of the memory: 0 (none when there
- * is no file), or -1 with st when it cannot be read.  Lines that do not
- * parse are skipped; of a file over VAC_MAX_FILE only the start is read.
- */
-static int memory_load(const struct sieve_send *s, struct memory *mem,
-                       struct status *st)
-{
-    const struct backend_ops *op = s->b->ops;
-    char path[BACKEND_PATH];
-    struct bfile *f;
-    struct bstat sb;
-    char *buf = NULL, *p, *end, *eol;
-    size_t len = 0;
-    long n;
-    int err;
-
-    memset(mem, 0, sizeof(*mem));
-    if (s->b == NULL || s->dir == NULL)
-        return status_set(st, "4.3.0", "vacation failed: nowhere to "
-                          "remember answers");
-    if (memory_path(s, VAC_FILE, path, sizeof(path)) < 0)
-        return status_set(st, "4.3.0", "vacation failed: path too long");
-    if (op->open_rw(s->b, path, &f) < 0) {
-        if (errno == ENOENT)
-            return 0;
-        return status_errno(st, errno, "vacation failed: open '%s'", path);
-    }
-    if (op->fstat(s->b, f, &sb) < 0) {
-        err = errno;
-        goto fail;
-    }
-    len = sb.size > VAC_MAX_FILE ? VAC_MAX_FILE : (size_t)sb.size;
-    if ((buf = malloc(len + 1)) == NULL) {
-        err = ENOMEM;
-        goto fail;
-    }
-    for (p = buf; (size_t)(p - buf) < len; p += n) {
-        n = op->pread(s->b, f, p, len - (size_t)(p - buf),
-                      (uint64_t)(p - buf));
-        if (n < 0) {
-            err = errno;
-            goto fail;
-        }
-        if (n == 0)
-            break;
-    }
-    len = (size_t)(p - buf);
-    op->close(s->b, f);
-    if ((mem->e = malloc(sizeof(*mem->e) * (len / 34 + 1))) == NULL) {
-        free(buf);
-        return status_errno(st, ENOMEM, "vacation failed: read '%s'", path);
-    }
-    /* a line cut off by the end is not taken */
-    for (p = buf, end = buf + len; p < end; p = eol + 1) {
-        if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
-            break;
-        if (parse_line(p, (size_t)(eol - p), &mem->e[mem->n]) == 0
-            && mem->e[mem->n].expiry > (long long)s->now)
-            mem->n++;
-    }
-    free(buf);
-    return 0;
-
-  fail:
-    free(buf);
-    op->close(s->b, f);
-    return status_errno(st, err, "vacation failed: read '%s'", path);
-}
-
-/*
- * memory_save - the memory with hash answered until expiry: written
- * under a new name, synced and renamed over the old; 0 or -1 with st
- */
-static int memory_save(const struct sieve_send *s, struct memory *mem,
-                       const char *hash, long long expiry, struct status *st)
-{
-    const struct backend_ops *op = s->b->ops;
-    char path[BACKEND_PATH], tmp[BACKEND_PATH], name[128];
-    struct bfile *f;
-    struct entry *e;
-    struct sb out = {0};
-    static unsigned saves;
-    int i, first = 0, err;
-
-    if ((e = realloc(mem->e, sizeof(*e) * (size_t)(mem->n + 1))) == NULL)
-        return status_errno(st, ENOMEM, "vacation: remember the answer");
-    mem->e = e;
-    /* the file is in the order of answering: the new line goes last,
-     * and the oldest go first when there are too many */
-    for (i = 0; i < mem->n; i++)
-        if (strcmp(e[i].hash, hash) == 0) {
-            memmove(&e[i], &e[i + 1], sizeof(*e) * (size_t)(mem->n - i - 1));
-            mem->n--;
-            break;
-        }
-    e[mem->n].expiry = expiry;
-    memcpy(e[mem->n].hash, hash, 33);
-    mem->n++;
-    if (mem->n > VAC_MAX_ENTRIES)
-        first = mem->n - VAC_MAX_ENTRIES;
-    for (i = first; i < mem->n; i++)
-        sb_printf(&out, "%lld %s\n", e[i].expiry, e[i].hash);
-    if (out.failed) {
-        free(out.s);
-        return status_errno(st, ENOMEM, "vacation: remember the answer");
-    }
-    snprintf(name, sizeof(name), "%s.%ld.%lld.%u.tmp", VAC_FILE,
-             (long)getpid(), clock_unix_ms(), ++saves);
-    if (memory_path(s, VAC_FILE, path, sizeof(path)) < 0
-        || memory_path(s, name, tmp, sizeof(tmp)) < 0) {
-        free(out.s);
-        return status_set(st, "4.3.0", "vacation: path too long");
-    }
-    if (op->create(s->b, tmp, 0600, &f) < 0) {
-        err = errno;
-        free(out.s);
-        return status_errno(st, err, "vacation: create '%s'", tmp);
-    }
-    if (op->pwrite(s->b, f, out.s, out.n, 0) < 0
-        || op->fsync(s->b, f) < 0) {
-        err = errno;
-        op->close(s->b, f);
-        op->unlink(s->b, tmp);
-        free(out.s);
-        return status_errno(st, err, "vacation: write '%s'", tmp);
-    }
-    free(out.s);
-    if (op->close(s->b, f) < 0 || op->rename(s->b, tmp, path) < 0) {
-        err = errno;
-        op->unlink(s->b, tmp);
-        return status_errno(st, err, "vacation: rename '%s'", tmp);
-    }
-    /* the new name durable too; losing it costs one more reply only */
-    op->fsync_dir(s->b, s->dir);
-    return 0;
+    parts[1] = "arguments";
+    parts[2] = v->reason;
+    parts[3] = v->subject;
+    parts[4] = v->from;
+    parts[5] = v->mime ? "mime" : "text";
+    sieve_sent_key(out, 1, parts, 6);
 }
 
 /* is_ascii - no byte above 0x7f */
@@ -1025,25 +794,24 @@ int sieve_vacation(const struct sieve_send *s,
                    const struct sieve_vacation *v, struct status *st)
 {
     struct vac x = {.s = s, .v = v};
-    struct memory mem = {0};
     struct status wst;
     struct sb reply = {0};
-    char hash[33], what[400];
+    char key[33], what[400];
     char *argv[7];
-    int i, rc;
+    int rc;
 
     x.sender = v->to ? v->to : s->sender;
     if ((rc = decide(&x, st)) != 0)
         goto out;
-    answer_hash(x.sender, v, hash);
-    if ((rc = memory_load(s, &mem, st)) < 0)
-        goto out;
-    for (i = 0; i < mem.n; i++)
-        if (strcmp(mem.e[i].hash, hash) == 0) {
+    answer_key(x.sender, v, key);
+    if ((rc = sieve_sent_check(s, VAC_FILE, key, st)) != 0) {
+        if (rc > 0)
             rc = not_sent(st, "<%s> was answered within the period",
                           x.sender);
-            goto out;
-        }
+        else
+            snprintf(st->code, sizeof(st->code), "4.3.0");
+        goto out;
+    }
     if (make_reply(&x, &reply) < 0) {
         rc = status_set(st, "4.3.0", "vacation failed: make the reply");
         goto out;
@@ -1060,15 +828,15 @@ int sieve_vacation(const struct sieve_send *s,
         goto out;
     /* a period of 0 (vacation-seconds) answers every message */
     if (v->period > 0
-        && memory_save(s, &mem, hash, (long long)s->now
-                       + (long long)(v->period > VAC_MAX_PERIOD ?
-                                     VAC_MAX_PERIOD : v->period), &wst) < 0)
+        && sieve_sent_mark(s, VAC_FILE, key, (long long)s->now
+                           + (long long)(v->period > VAC_MAX_PERIOD ?
+                                         VAC_MAX_PERIOD : v->period),
+                           &wst) < 0)
         log_warn("%s: sent, but not remembered: %s %s", what, wst.code,
                  wst.text);
     rc = 0;
   out:
     free(reply.s);
-    free(mem.e);
     if (x.m)
         sv_msg_free(x.m);
     return rc;

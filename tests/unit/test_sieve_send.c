@@ -1,7 +1,8 @@
 /*
  * test_sieve_send.c - redirect and vacation carried out: what a fake
  * sendmail (a shell script written here, recording its argv, stdin and
- * open descriptors) is given; sendmail failing (exit 75, a signal, a
+ * open descriptors) is given; a message forwarded once per address
+ * when its delivery is retried; sendmail failing (exit 75, a signal, a
  * hang past the timeout, an early exit, no program); each of
  * vacation's rules; its memory of whom was answered (once per period,
  * again after it, per handle), recovered when corrupt or too large and
@@ -147,6 +148,8 @@ static void reset_fake(const char *mode)
         snprintf(path, sizeof(path), "%s/%s", fx.fakedir, names[i]);
         unlink(path);
     }
+    snprintf(path, sizeof(path), "%s/lda-redirect", fx.root);
+    unlink(path);
     setenv("FAKE_MODE", mode ? mode : "", 1);
 }
 
@@ -317,6 +320,51 @@ static void test_redirect(void **state)
         }
         /* only its three descriptors reach sendmail */
         EXPECT_STR(cases[i].name, slurp("fd50"), "closed\n");
+    }
+    CHECKED();
+}
+
+static void test_redirect_once(void **state)
+{
+    /* one sequence over the same message (Message-ID <m1@example.com>) */
+    static const struct {
+        const char *name;
+        const char *addr;
+        long long at;
+        const char *mode;
+        int want_rc;
+        const char *want_count;     /* sendmail runs so far */
+    } steps[] = {
+        {.name = "first", .addr = "bob@example.net", .want_count = "1\n"},
+        /* the delivery retried: not forwarded twice */
+        {.name = "retried", .addr = "bob@example.net", .at = 600,
+         .want_count = "1\n"},
+        {.name = "case", .addr = "BOB@example.net", .at = 600,
+         .want_count = "1\n"},
+        {.name = "other address", .addr = "carol@example.net", .at = 600,
+         .want_count = "2\n"},
+        /* a failed forward is not remembered */
+        {.name = "failing", .addr = "dave@example.net", .at = 600,
+         .mode = "exit75", .want_rc = -1, .want_count = "3\n"},
+        {.name = "after failure", .addr = "dave@example.net", .at = 600,
+         .want_count = "4\n"},
+        {.name = "12 hours later", .addr = "bob@example.net",
+         .at = 12 * 3600 + 1, .want_count = "5\n"},
+    };
+    size_t i;
+
+    (void)state;
+    reset_fake("");
+    for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+        struct msg m = MSG(plain_msg);
+        struct sieve_send s = send_for(&m, "alice@example.com");
+        struct status st = {{0}, {0}};
+
+        s.now += steps[i].at;
+        setenv("FAKE_MODE", steps[i].mode ? steps[i].mode : "", 1);
+        EXPECT_INT(steps[i].name, sieve_redirect(&s, steps[i].addr, &st),
+                   steps[i].want_rc);
+        EXPECT_STR(steps[i].name, slurp("count"), steps[i].want_count);
     }
     CHECKED();
 }
@@ -860,6 +908,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_redirect),
+        cmocka_unit_test(test_redirect_once),
         cmocka_unit_test(test_sendmail_fails),
         cmocka_unit_test(test_vacation_rules),
         cmocka_unit_test(test_vacation_reply),
