@@ -52,6 +52,7 @@
 #include "../event/addr.h"
 #include "../event/rfc2047.h"
 #include "../util/log.h"
+#include "compose.h"
 #include "eval.h"
 #include "send.h"
 
@@ -59,57 +60,6 @@
 #define VAC_SUBJECT_CHARS 256   /* code points of a Subject kept */
 #define VAC_LINE_MAX 998        /* RFC 5322 2.1.1 */
 #define VAC_MAX_PERIOD (100ULL * 366 * 86400)   /* "no limit" */
-
-/* A growing buffer; on allocation failure it stops growing, and
- * sb.failed says so. */
-struct sb {
-    char *s;
-    size_t n, cap;
-    int failed;
-};
-
-/* sb_add - n bytes at the end */
-static void sb_add(struct sb *b, const char *p, size_t n)
-{
-    if (b->failed)
-        return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 1024;
-        char *s;
-
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        if ((s = realloc(b->s, cap)) == NULL) {
-            b->failed = 1;
-            return;
-        }
-        b->s = s;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, p, n);
-    b->n += n;
-    b->s[b->n] = '\0';
-}
-
-static void sb_str(struct sb *b, const char *s)
-{
-    sb_add(b, s, strlen(s));
-}
-
-/* sb_printf - formatted text at the end */
-__attribute__((format(printf, 2, 3)))
-static void sb_printf(struct sb *b, const char *fmt, ...)
-{
-    char buf[1024];
-    va_list ap;
-    int n;
-
-    va_start(ap, fmt);
-    n = vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        sb_add(b, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
-}
 
 /* not_sent - a rule held: 1 with st saying which */
 __attribute__((format(printf, 2, 3)))
@@ -359,139 +309,6 @@ static void answer_key(const char *sender, const struct sieve_vacation *v,
     sieve_sent_key(out, 1, parts, 6);
 }
 
-/* is_ascii - no byte above 0x7f */
-static int is_ascii(const char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s & 0x80)
-            return 0;
-    return 1;
-}
-
-/* b64 - RFC 2045 base64 of n bytes */
-static void b64(struct sb *b, const unsigned char *p, size_t n)
-{
-    static const char tab[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    char q[4];
-    size_t i;
-
-    for (i = 0; i < n; i += 3) {
-        unsigned v = (unsigned)p[i] << 16
-            | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0)
-            | (i + 2 < n ? (unsigned)p[i + 2] : 0);
-
-        q[0] = tab[v >> 18 & 63];
-        q[1] = tab[v >> 12 & 63];
-        q[2] = i + 1 < n ? tab[v >> 6 & 63] : '=';
-        q[3] = i + 2 < n ? tab[v & 63] : '=';
-        sb_add(b, q, 4);
-    }
-}
-
-/*
- * encode_words - UTF-8 text as RFC 2047 "=?utf-8?B?...?=" words of at
- * most 45 bytes of text (72 characters), cut between characters, the
- * words separated by sep (a folding "\n " in Subject)
- */
-static void encode_words(struct sb *b, const char *s, const char *sep)
-{
-    size_t n = strlen(s), i = 0, k;
-
-    while (i < n) {
-        k = n - i > 45 ? 45 : n - i;
-        while (i + k < n && k > 0
-               && ((unsigned char)s[i + k] & 0xc0) == 0x80)
-            k--;
-        if (k == 0)
-            k = 1;
-        if (i > 0)
-            sb_str(b, sep);
-        sb_str(b, "=?utf-8?B?");
-        b64(b, (const unsigned char *)s + i, k);
-        sb_str(b, "?=");
-        i += k;
-    }
-}
-
-/* fold - ASCII text after "Name: " (already col bytes on the line),
- * broken before blanks so that lines stay near 78 characters */
-static void fold(struct sb *b, const char *s, size_t col)
-{
-    while (*s) {
-        size_t w = strcspn(s + 1, " ") + 1;
-
-        if (*s == ' ' && col + w > 78 && col > 1) {
-            sb_str(b, "\n");
-            col = 0;
-        }
-        sb_add(b, s, w);
-        col += w;
-        s += w;
-    }
-}
-
-/* clean - text fit for a header: UTF-8, controls as blanks, at most
- * max code points (0: no limit); malloc'd, NULL when out of memory */
-static char *clean(const char *in, size_t max)
-{
-    size_t len = strlen(in), cap = 3 * len + 4, i, chars = 0;
-    char *out = malloc(cap);
-
-    if (out == NULL)
-        return NULL;
-    utf8_clean(in, len, out, cap);
-    for (i = 0; out[i]; i++) {
-        if ((unsigned char)out[i] < ' ' || out[i] == 0x7f)
-            out[i] = ' ';
-        if (((unsigned char)out[i] & 0xc0) != 0x80 && max
-            && ++chars > max) {
-            out[i] = '\0';
-            break;
-        }
-    }
-    return out;
-}
-
-/* put_phrase - a display name: as it is, quoted, or encoded */
-static void put_phrase(struct sb *b, const char *name)
-{
-    const char *p;
-
-    if (!is_ascii(name)) {
-        encode_words(b, name, " ");
-        return;
-    }
-    for (p = name; *p; p++)
-        if (!isalnum((unsigned char)*p) && !strchr(" !#$%&'*+-/=?^_`{|}~",
-                                                   *p))
-            break;
-    if (*p == '\0') {
-        sb_str(b, name);
-        return;
-    }
-    sb_str(b, "\"");
-    for (p = name; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            sb_str(b, "\\");
-        sb_add(b, p, 1);
-    }
-    sb_str(b, "\"");
-}
-
-/* put_mailbox - "name <address>", or the address alone */
-static void put_mailbox(struct sb *b, const char *name, const char *address)
-{
-    if (name == NULL || name[0] == '\0') {
-        sb_str(b, address);
-        return;
-    }
-    put_phrase(b, name);
-    sb_str(b, " <");
-    sb_str(b, address);
-    sb_str(b, ">");
-}
-
 /* reply_to_name - the display name the message gives the sender, in
  * Sender, Resent-From or From; "" when none */
 static int sender_name(struct vac *x, char *out, size_t cap)
@@ -525,64 +342,47 @@ static int sender_name(struct vac *x, char *out, size_t cap)
     return 0;
 }
 
-/* put_date - "Date: " in RFC 5322 form, local time, C names */
-static void put_date(struct sb *b, time_t now)
-{
-    static const char days[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu",
-                                    "Fri", "Sat"};
-    static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May",
-        "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    struct tm tm;
-    long off;
-
-    localtime_r(&now, &tm);
-    off = tm.tm_gmtoff / 60;
-    sb_printf(b, "Date: %s, %d %s %d %02d:%02d:%02d %c%02ld%02ld\n",
-              days[tm.tm_wday % 7], tm.tm_mday, months[tm.tm_mon % 12],
-              tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
-              off < 0 ? '-' : '+', labs(off) / 60, labs(off) % 60);
-}
-
 /* put_subject - "Subject: ", folded or encoded */
-static int put_subject(struct vac *x, struct sb *b)
+static int put_subject(struct vac *x, struct compose *b)
 {
     struct values vs;
-    struct sb text = {0};
+    struct compose text = {0};
     char *subj;
 
     if (x->v->subject != NULL && x->v->subject[0]) {
-        sb_str(&text, x->v->subject);
+        compose_str(&text, x->v->subject);
     } else {
         if (header(x, "Subject", 1, &vs) < 0)
             return -1;
         if (vs.n > 0) {
-            sb_str(&text, "Auto: ");
-            sb_str(&text, vs.v[0]);
+            compose_str(&text, "Auto: ");
+            compose_str(&text, vs.v[0]);
         } else {
-            sb_str(&text, "Automated reply");
+            compose_str(&text, "Automated reply");
         }
         values_free(&vs);
     }
-    if (text.failed || (subj = clean(text.s, VAC_SUBJECT_CHARS)) == NULL) {
+    if (text.failed
+        || (subj = compose_clean(text.s, VAC_SUBJECT_CHARS)) == NULL) {
         free(text.s);
         return -1;
     }
     free(text.s);
-    sb_str(b, "Subject: ");
-    if (is_ascii(subj))
-        fold(b, subj, 9);
+    compose_str(b, "Subject: ");
+    if (compose_is_ascii(subj))
+        compose_fold(b, subj, 9);
     else
-        encode_words(b, subj, "\n ");
-    sb_str(b, "\n");
+        compose_words(b, subj, "\n ");
+    compose_str(b, "\n");
     free(subj);
     return 0;
 }
 
 /* put_threading - In-Reply-To and References (RFC 5322 3.6.4) */
-static int put_threading(struct vac *x, struct sb *b)
+static int put_threading(struct vac *x, struct compose *b)
 {
     struct values id, refs;
-    struct sb r = {0};
+    struct compose r = {0};
 
     if (header(x, "Message-ID", 0, &id) < 0)
         return -1;
@@ -593,21 +393,21 @@ static int put_threading(struct vac *x, struct sb *b)
     if (id.n > 0) {
         const char *v = id.v[0] + strspn(id.v[0], " \t");
 
-        sb_str(b, "In-Reply-To: ");
-        sb_str(b, v);
-        sb_str(b, "\n");
+        compose_str(b, "In-Reply-To: ");
+        compose_str(b, v);
+        compose_str(b, "\n");
         if (refs.n > 0) {
-            sb_str(&r, refs.v[0] + strspn(refs.v[0], " \t"));
-            sb_str(&r, " ");
+            compose_str(&r, refs.v[0] + strspn(refs.v[0], " \t"));
+            compose_str(&r, " ");
         }
-        sb_str(&r, v);
+        compose_str(&r, v);
     } else if (refs.n > 0) {
-        sb_str(&r, refs.v[0] + strspn(refs.v[0], " \t"));
+        compose_str(&r, refs.v[0] + strspn(refs.v[0], " \t"));
     }
     if (r.n > 0) {
-        sb_str(b, "References: ");
-        fold(b, r.s, 12);
-        sb_str(b, "\n");
+        compose_str(b, "References: ");
+        compose_fold(b, r.s, 12);
+        compose_str(b, "\n");
     }
     free(r.s);
     values_free(&id);
@@ -615,39 +415,8 @@ static int put_threading(struct vac *x, struct sb *b)
     return r.failed ? -1 : 0;
 }
 
-/* put_qp - text as quoted-printable (RFC 2045 6.7), LF line ends */
-static void put_qp(struct sb *b, const char *s)
-{
-    size_t col = 0;
-    char hex[4];
-
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        int lit = (c >= 33 && c <= 126 && c != '=')
-            || ((c == ' ' || c == '\t') && s[1] != '\n' && s[1] != '\0');
-
-        if (c == '\n') {
-            sb_str(b, "\n");
-            col = 0;
-            continue;
-        }
-        if (col + (lit ? 1 : 3) > 75) {
-            sb_str(b, "=\n");
-            col = 0;
-        }
-        if (lit) {
-            sb_add(b, s, 1);
-            col++;
-        } else {
-            snprintf(hex, sizeof(hex), "=%02X", c);
-            sb_str(b, hex);
-            col += 3;
-        }
-    }
-}
-
 /* put_body - the MIME header and the reason, LF line ends */
-static int put_body(struct vac *x, struct sb *b)
+static int put_body(struct vac *x, struct compose *b)
 {
     const char *reason = x->v->reason ? x->v->reason : "";
     size_t len = strlen(reason), i, line = 0, longest = 0, n = 0;
@@ -664,9 +433,9 @@ static int put_body(struct vac *x, struct sb *b)
     if (n == 0 || text[n - 1] != '\n')
         text[n++] = '\n';
     text[n] = '\0';
-    sb_str(b, "MIME-Version: 1.0\n");
+    compose_str(b, "MIME-Version: 1.0\n");
     if (x->v->mime) {
-        sb_str(b, text);
+        compose_str(b, text);
         free(text);
         return 0;
     }
@@ -686,13 +455,13 @@ static int put_body(struct vac *x, struct sb *b)
         if (line > longest)
             longest = line;
     }
-    sb_str(b, "Content-Type: text/plain; charset=utf-8\n");
+    compose_str(b, "Content-Type: text/plain; charset=utf-8\n");
     if (longest > VAC_LINE_MAX) {
-        sb_str(b, "Content-Transfer-Encoding: quoted-printable\n\n");
-        put_qp(b, text);
+        compose_str(b, "Content-Transfer-Encoding: quoted-printable\n\n");
+        compose_qp(b, text);
     } else {
-        sb_str(b, "Content-Transfer-Encoding: 8bit\n\n");
-        sb_str(b, text);
+        compose_str(b, "Content-Transfer-Encoding: 8bit\n\n");
+        compose_str(b, text);
     }
     free(text);
     return 0;
@@ -700,43 +469,43 @@ static int put_body(struct vac *x, struct sb *b)
 
 /* put_from - "From: " :from (a mailbox, re-encoded), else the user's
  * address found in the message */
-static void put_from(struct vac *x, struct sb *b)
+static void put_from(struct vac *x, struct compose *b)
 {
     const char *from = x->v->from;
     struct addr a;
     char *c;
 
-    sb_str(b, "From: ");
+    compose_str(b, "From: ");
     if (from != NULL && from[0] && addr_parse_list(from, &a, 1) == 1) {
-        put_mailbox(b, a.name, a.address);
-    } else if (from != NULL && from[0] && is_ascii(from)
-               && (c = clean(from, 0)) != NULL) {
-        sb_str(b, c);
+        compose_mailbox(b, a.name, a.address);
+    } else if (from != NULL && from[0] && compose_is_ascii(from)
+               && (c = compose_clean(from, 0)) != NULL) {
+        compose_str(b, c);
         free(c);
     } else {
-        sb_str(b, x->mine);
+        compose_str(b, x->mine);
     }
-    sb_str(b, "\n");
+    compose_str(b, "\n");
 }
 
 /* make_reply - the whole reply into b: 0, or -1 (out of memory or a
  * header that could not be read) */
-static int make_reply(struct vac *x, struct sb *b)
+static int make_reply(struct vac *x, struct compose *b)
 {
     char id[400], name[ADDR_NAME_MAX];
 
     sieve_message_id(id, sizeof(id), x->s->now);
-    sb_printf(b, "X-Sieve: lda\nMessage-ID: %s\n", id);
-    put_date(b, x->s->now);
+    compose_printf(b, "X-Sieve: lda\nMessage-ID: %s\n", id);
+    compose_date(b, x->s->now);
     put_from(x, b);
     if (sender_name(x, name, sizeof(name)) < 0)
         return -1;
-    sb_str(b, "To: ");
-    put_mailbox(b, name, x->sender);
-    sb_str(b, "\n");
+    compose_str(b, "To: ");
+    compose_mailbox(b, name, x->sender);
+    compose_str(b, "\n");
     if (put_subject(x, b) < 0 || put_threading(x, b) < 0)
         return -1;
-    sb_str(b, "Auto-Submitted: auto-replied (vacation)\n"
+    compose_str(b, "Auto-Submitted: auto-replied (vacation)\n"
            "Precedence: bulk\n"
            "X-Auto-Response-Suppress: All\n");
     if (put_body(x, b) < 0)
@@ -747,7 +516,7 @@ static int make_reply(struct vac *x, struct sb *b)
 /* reply_feed - the reply, made beforehand, to sendmail */
 static int reply_feed(void *arg, struct sieve_out *o, struct status *st)
 {
-    const struct sb *b = arg;
+    const struct compose *b = arg;
 
     (void)st;
     return sieve_out_write(o, b->s, b->n);
@@ -763,6 +532,9 @@ static int decide(struct vac *x, struct status *st)
         return not_sent(st, "sender is <>");
     if (s->recipient == NULL || s->recipient[0] == '\0')
         return not_sent(st, "recipient is <>");
+    for (i = 0; x->sender[i]; i++)
+        if ((unsigned char)x->sender[i] <= ' ' || x->sender[i] == 0x7f)
+            return not_sent(st, "sender is no plain address");
     if (same_address(x->sender, s->recipient)
         || same_address(x->sender, s->orig_recipient))
         return not_sent(st, "sender <%s> is the user's own address",
@@ -795,7 +567,7 @@ int sieve_vacation(const struct sieve_send *s,
 {
     struct vac x = {.s = s, .v = v};
     struct status wst;
-    struct sb reply = {0};
+    struct compose reply = {0};
     char key[33], what[400];
     char *argv[7];
     int rc;
