@@ -639,6 +639,8 @@ static void test_vacation_rules(void **state)
     CHECKED();
 }
 
+static char long_reason[1200];
+
 static void test_vacation_reply(void **state)
 {
     static const char utf8_subject[] =
@@ -704,6 +706,16 @@ static void test_vacation_reply(void **state)
          .want = {"\nMIME-Version: 1.0\n"
                   "Content-Type: text/plain; charset=us-ascii\n\nAway.\n"},
          .lacks = "charset=utf-8"},
+        /* a line over 998 bytes: quoted-printable, lines cut at 76 */
+        {.name = "long line", .msg = plain_msg, .reason = long_reason,
+         .want = {"\nContent-Transfer-Encoding: quoted-printable\n\n"
+                  "=3D", "yyyy=\nyyyy", "yy\nend=C3=A9\n"}},
+        /* a long subject folded before a blank */
+        {.name = "long subject", .msg = plain_msg, .reason = "x",
+         .subject = "one two three four five six seven eight nine ten "
+         "eleven twelve thirteen fourteen fifteen",
+         .want = {"\nSubject: one two three four five six seven eight "
+                  "nine ten eleven twelve\n thirteen fourteen fifteen\n"}},
         /* From: is the address that was found in the message */
         {.name = "from :addresses", .msg =
          "Return-Path: <alice@example.com>\nFrom: alice@example.com\n"
@@ -713,6 +725,9 @@ static void test_vacation_reply(void **state)
     size_t i, j;
 
     (void)state;
+    long_reason[0] = '=';
+    memset(long_reason + 1, 'y', 1100);
+    strcpy(long_reason + 1101, "\nend\xc3\xa9");
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct msg m = {.text = cases[i].msg, .len = strlen(cases[i].msg)};
         struct sieve_send s = send_for(&m, "alice@example.com");
