@@ -43,7 +43,7 @@ int sieve_vacation(const struct sieve_send *s,
                    const struct sieve_vacation *v, struct status *st);
 
 /*
- * The sendmail run that redirect and vacation share (send.c).
+ * The sendmail run that redirect and vacation share (sendmail.c).
  * sieve_sendmail runs s->sendmail with argv (argv[0] included), feed
  * writing the message with sieve_out_write: 0 when sendmail took it
  * (exit 0), -1 with st, a 4.3.0 status "WHAT failed: sendmail exit 75:
