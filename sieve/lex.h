@@ -63,6 +63,7 @@ struct sv_parser {
     struct sv_pool *pool;
     struct sv_lexer lx;
     struct sv_token tok;
+    int end_line, end_col;      /* just after the token before tok */
     struct sieve_error *err;
     int depth;                  /* blocks open */
     int tdepth;                 /* tests open */

@@ -43,6 +43,10 @@ int sv_parse_error(struct sv_parser *p, int line, int col,
 
 static int next(struct sv_parser *p)
 {
+    /* where the token moved past ends: a missing ';' is reported there,
+     * on the line of the command that lacks it, as Pigeonhole does */
+    p->end_line = p->lx.line;
+    p->end_col = (int)(p->lx.p - p->lx.bol) + 1;
     if (sv_lex_next(&p->lx, &p->tok) < 0) {
         if (p->err->file[0] == '\0')
             snprintf(p->err->file, sizeof(p->err->file), "%s", p->s->name);
@@ -766,6 +770,12 @@ static int validate(struct sv_parser *p, struct sv_node *n, int paren)
     n->part = SV_ALL;
     if ((first = check_tags(p, n)) < 0 || check_pos(p, n, first) < 0)
         return -1;
+    if (n->cmp == SV_NUMERIC
+        && (n->match == SV_CONTAINS || n->match == SV_MATCHES))
+        return sv_parse_error(p, n->match_arg->line, n->match_arg->col,
+                              "the specified i;ascii-numeric comparator does"
+                              " not support sub-string matching as required"
+                              " by the :%s match type", n->match_arg->tag);
     if (n->match == SV_REGEX && check_regex(p, n) < 0)
         return -1;
     return d->validate ? d->validate(p, n) : 0;
@@ -813,7 +823,7 @@ static int parse_subtests(struct sv_parser *p, struct sv_node *n,
     if (p->tok.type == SV_T_ID && n->def->kind == SV_COMMAND
         && !(n->def->flags & (SV_F_TEST | SV_F_TESTLIST))
         && sv_grammar_find(p->tok.text, SV_TEST) == NULL)
-        return sv_parse_error(p, p->tok.line, p->tok.col, "missing "
+        return sv_parse_error(p, p->end_line, p->end_col, "missing "
                               "semicolon ';' after the %s command",
                               n->name);
     if (p->tok.type == SV_T_ID) {
@@ -913,7 +923,7 @@ static int parse_command(struct sv_parser *p, struct sv_node **out,
                                   "of compound block '}', but found %s",
                                   sv_tok_name(p->tok.type));
     } else if (p->tok.type != SV_T_SEMI) {
-        return sv_parse_error(p, p->tok.line, p->tok.col, "expected end of "
+        return sv_parse_error(p, p->end_line, p->end_col, "expected end of "
                               "command ';' or the beginning of a compound "
                               "block '{', but found %s",
                               sv_tok_name(p->tok.type));

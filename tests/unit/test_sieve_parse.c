@@ -262,7 +262,9 @@ static void test_errors(void **state)
          "number exceeds integer limits"},
         /* structure */
         {"keep", 1, 5, "expected end of command ';'"},
-        {"keep }", 1, 6, "but found '}'"},
+        {"keep }", 1, 5, "but found '}'"},
+        {"# x\nkeep\ndiscard;", 2, 5, "missing semicolon ';' after the keep"},
+        {"keep \"a\"\n\n  }", 1, 9, "expected end of command ';'"},
         {"if true", 1, 8, "expected end of command"},
         {"if true {", 1, 10, "expected end of compound block '}'"},
         {"keep;\n}", 2, 1, "unexpected '}' found"},
@@ -281,7 +283,7 @@ static void test_errors(void **state)
         {"if true;", 1, 1, "requires a command block"},
         {"keep { stop; }", 1, 1, "does not accept a command block"},
         {"keep true;", 1, 6, "accepts no sub-tests"},
-        {"if true { stop; } else if true { stop; }", 1, 24, "missing "
+        {"if true { stop; } else if true { stop; }", 1, 23, "missing "
          "semicolon ';' after the else command"},
         {"keep;\nelse { stop; }", 2, 1, "must follow an if or elsif"},
         {"if true { stop; } keep; elsif true { stop; }", 1, 25,
@@ -343,6 +345,12 @@ static void test_errors(void **state)
          "unknown comparator 'i;foo'"},
         {"if header :comparator \"i;ascii-numeric\" \"a\" \"b\" { stop; }",
          1, 23, "unknown comparator 'i;ascii-numeric'"},
+        {"require \"comparator-i;ascii-numeric\";\nif header :contains "
+         ":comparator \"i;ascii-numeric\" \"a\" \"1\" { stop; }", 2, 11,
+         "does not support sub-string matching as required by the :contains"},
+        {"require \"comparator-i;ascii-numeric\";\nif header :comparator "
+         "\"i;ascii-numeric\" :matches \"a\" \"1\" { stop; }", 2, 41,
+         ":matches match type"},
         {"require \"relational\";\n"
          "if header :value \"GT\" \"a\" \"1\" { stop; }", 2, 18,
          "one of \"gt\""},
