@@ -197,15 +197,19 @@ static int v_envelope(struct sv_parser *p, struct sv_node *n)
     return 0;
 }
 
-/* var_names - each string of a (string or list) a valid variable name */
-static int var_names(struct sv_parser *p, const struct sv_arg *a)
+/* var_names - each string of a (string or list) a valid variable name,
+ * declared in the script's scope or the global one */
+static int var_names(struct sv_parser *p, const struct sv_arg *a, int global)
 {
     if (a == NULL)
         return 0;
-    for (int i = 0; i < a->n; i++)
+    for (int i = 0; i < a->n; i++) {
         if (!sv_var_name_valid(a->v[i].s))
             return sv_parse_error(p, a->v[i].line, a->v[i].col,
                                   "invalid variable name '%s'", a->v[i].s);
+        if (sv_declare(p, &a->v[i], global) < 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -232,7 +236,7 @@ static int v_set(struct sv_parser *p, struct sv_node *n)
             seen = &n->tags[i];
         }
     }
-    return var_names(p, n->pos[0]);
+    return var_names(p, n->pos[0], 0);
 }
 
 static int v_flags(struct sv_parser *p, struct sv_node *n)
@@ -242,7 +246,7 @@ static int v_flags(struct sv_parser *p, struct sv_node *n)
                               "the %s %s takes a variable name only when "
                               "the variables extension is active", n->name,
                               n->def->kind == SV_TEST ? "test" : "command");
-    return var_names(p, n->pos[0]);
+    return var_names(p, n->pos[0], 0);
 }
 
 static int v_global(struct sv_parser *p, struct sv_node *n)
@@ -250,7 +254,7 @@ static int v_global(struct sv_parser *p, struct sv_node *n)
     if (!(p->s->ext & SV_EXT_VARIABLES))
         return sv_parse_error(p, n->line, n->col, "global command requires "
                               "that variables extension is active");
-    return var_names(p, n->pos[0]);
+    return var_names(p, n->pos[0], 1);
 }
 
 /* v_exclusive - at most one of the tags named */

@@ -79,6 +79,24 @@ static int grow(struct sv_parser *p, void **v, int n, int *a, size_t size)
     return 0;
 }
 
+int sv_declare(struct sv_parser *p, const struct sv_str *s, int global)
+{
+    int i, g;
+
+    /* a name declared global is that variable everywhere after */
+    for (g = global; g <= 1; g++)
+        for (i = 0; i < p->nvars[g]; i++)
+            if (strcasecmp(p->vars[g][i], s->s) == 0)
+                return 0;
+    if (p->nvars[global] == SV_MAX_VARS)
+        return sv_parse_error(p, s->line, s->col, "declaration of new %s"
+                              "variable '%s' exceeds the limit (max "
+                              "variables: %d)", global ? "global " : "",
+                              s->s, SV_MAX_VARS);
+    p->vars[global][p->nvars[global]++] = s->s;
+    return 0;
+}
+
 /* ---- strings: encoded-character (RFC 5228 2.4.2.4) ---- */
 
 static int hexval(int c)
@@ -691,8 +709,6 @@ static int check_tags(struct sv_parser *p, struct sv_node *n)
             if (val != NULL && check_relational(p, n, val) < 0)
                 return -1;
         } else if (kind == 'C') {
-            if (n->cmp_arg != NULL)
-                return -1;      /* not reached: duplicate above */
             if (check_comparator(p, n, val) < 0)
                 return -1;
         } else if (kind == 'A') {

@@ -61,6 +61,8 @@ static void test_valid(void **state)
         "require \"imap4flags\"; if hasflag :contains \"seen\" { stop; }",
         "require [\"imap4flags\", \"variables\"];\n"
         "if hasflag :is :comparator \"i;octet\" [\"v\"] \"x\" { stop; }",
+        "require \"variables\"; set \"a2345678901234567890123456789012345678"
+        "90123456789012345678901234\" \"\";",
         "require \"variables\"; set \"a\" \"b\"; set :lower :upperfirst "
         "\"c_1\" \"${a}\"; set :length :quotewildcard \"n\" \"x\";",
         "require \"variables\"; if string :matches \"${a}\" \"*\" { stop; }",
@@ -381,6 +383,9 @@ static void test_errors(void **state)
          46, "invalid variable name '1v'"},
         {"require \"variables\";\nset \"a b\" \"c\";", 2, 5,
          "invalid variable name 'a b'"},
+        {"require \"variables\";\nset \"a23456789012345678901234567890123456"
+         "78901234567890123456789012345\" \"c\";", 2, 5,
+         "invalid variable name"},
         {"require \"include\"; global \"x\";", 1, 20,
          "requires that variables extension"},
         /* command checks */
@@ -680,6 +685,39 @@ static void test_limits(void **state)
     EXPECT_HAS("regex total", err.text, "too complex together");
     EXPECT_INT("regex total", err.line, 2);
     EXPECT_INT("regex total", err.col, 23 + 16 * 16);
+    /* 255 variables a script sets (names without case), and 255 globals
+     * besides; one more of either is an error */
+    for (int g = 0; g <= 1; g++) {
+        for (int total = 255; total <= 256; total++) {
+            o = (size_t)snprintf(text, cap, "require [\"variables\", "
+                                 "\"include\", \"imap4flags\"];\n");
+            for (i = 0; i < 300; i++)     /* 300 locals, in any case */
+                o += (size_t)snprintf(text + o, cap - o, "%s \"%c%d\" "
+                                      "\"x\";\n", i % 2 ? "set" : "addflag",
+                                      i % 3 ? 'v' : 'V', i % 255);
+            for (i = 0; g && i < total; i++)
+                o += (size_t)snprintf(text + o, cap - o,
+                                      "global \"g%d\";\n", i);
+            for (i = 0; !g && i < total; i++)
+                o += (size_t)snprintf(text + o, cap - o, "if hasflag "
+                                      "[\"v%d\", \"w%d\"] \"x\" {}\n", i,
+                                      i);
+            i = parse(text, &s, &err);
+            EXPECT_INT("vars", i, g && total == 255 ? 0 : -1);
+            if (i == 0) {
+                sieve_script_free(s);
+            } else if (g) {
+                EXPECT_HAS("vars", err.text, "new global variable 'g255' "
+                           "exceeds the limit");
+                EXPECT_INT("vars", err.line, 2 + 300 + 255);
+            } else {
+                /* v0..v254 are known: w0 is the 256th */
+                EXPECT_HAS("vars", err.text, "new variable 'w0' exceeds");
+                EXPECT_INT("vars", err.line, 2 + 300);
+                EXPECT_INT("vars", err.col, 19);
+            }
+        }
+    }
     /* a long list */
     o = (size_t)snprintf(text, cap, "if header \"a\" [");
     for (i = 0; i < 50000; i++)
