@@ -41,6 +41,7 @@ int sv_parse_error(struct sv_parser *p, int line, int col,
     return -1;
 }
 
+/* next - the next token into p->tok; a lexical error names the script */
 static int next(struct sv_parser *p)
 {
     /* where the token moved past ends: a missing ';' is reported there,
@@ -55,6 +56,7 @@ static int next(struct sv_parser *p)
     return 0;
 }
 
+/* nomem - an allocation failed: always -1 */
 static int nomem(struct sv_parser *p)
 {
     return sv_parse_error(p, p->tok.line, p->tok.col, "out of memory");
@@ -334,6 +336,7 @@ static int parse_list(struct sv_parser *p, struct sv_arg *a)
     }
 }
 
+/* parse_args - strings, lists, numbers and tags up to what is not one */
 static int parse_args(struct sv_parser *p, struct sv_node *n)
 {
     struct sv_arg *a;
@@ -479,6 +482,7 @@ static int tag_kind(const struct sv_parser *p, const struct sv_node *n,
     return 0;
 }
 
+/* check_comparator - :comparator's value a known (and required) one */
 static int check_comparator(struct sv_parser *p, struct sv_node *n,
                             const struct sv_arg *v)
 {
@@ -498,6 +502,8 @@ static int check_comparator(struct sv_parser *p, struct sv_node *n,
     return 0;
 }
 
+/* check_relational - :value/:count's operator, RFC 5231 (exact case, as
+ * Pigeonhole) */
 static int check_relational(struct sv_parser *p, struct sv_node *n,
                             const struct sv_arg *v)
 {
@@ -757,6 +763,7 @@ static int check_pos(struct sv_parser *p, struct sv_node *n, int first)
     return 0;
 }
 
+/* validate - n against its grammar entry; paren: its tests came as a list */
 static int validate(struct sv_parser *p, struct sv_node *n, int paren)
 {
     const struct sv_def *d = n->def;
@@ -890,6 +897,7 @@ static int new_node(struct sv_parser *p, enum sv_kind kind,
     return next(p);
 }
 
+/* parse_test - one test and what it holds, bounded in depth */
 static int parse_test(struct sv_parser *p, struct sv_node **out)
 {
     int paren, rc;
@@ -908,6 +916,8 @@ static int parse_test(struct sv_parser *p, struct sv_node **out)
 
 static int parse_block(struct sv_parser *p, struct sv_node **first);
 
+/* parse_command - one command, its tests and block; prev: the command
+ * before it */
 static int parse_command(struct sv_parser *p, struct sv_node **out,
                          enum sv_id prev)
 {
@@ -1003,10 +1013,12 @@ static int read_script(const struct sieve_conf *conf, const char *path,
         errno = EISDIR;
         goto fail;
     }
-    if (conf->max_script_size && (uint64_t)st.st_size > conf->max_script_size) {
+    if (conf->max_script_size
+        && (uint64_t)st.st_size > conf->max_script_size) {
         close(fd);
         snprintf(err->text, sizeof(err->text), "script is too large "
-                 "(max %llu bytes)", (unsigned long long)conf->max_script_size);
+                 "(max %llu bytes)",
+                 (unsigned long long)conf->max_script_size);
         errno = EFBIG;
         return -1;
     }
@@ -1039,6 +1051,7 @@ fail:
     return -1;
 }
 
+/* free_one - one script's pool (the script lives in it) */
 static void free_one(struct sieve_script *s)
 {
     if (s != NULL)
@@ -1131,6 +1144,8 @@ static int resolve(struct sv_loader *ld, struct sv_parser *p, int depth)
     return 0;
 }
 
+/* parse_script - text as the script name, its includes resolved (depth: how
+ * deep it is included) */
 static int parse_script(struct sv_loader *ld, const char *name,
                         const char *text, size_t len, int depth,
                         struct sieve_script **out)
@@ -1191,7 +1206,8 @@ static int load(const struct sieve_conf *conf, const char *name,
     memset(err, 0, sizeof(*err));
     rc = parse_script(&ld, name, text, len, 0, &s);
     if (rc == 0 && ld.n > 0) {
-        s->includes = sv_pool_alloc(s->pool, (size_t)ld.n * sizeof(*s->includes));
+        s->includes = sv_pool_alloc(s->pool,
+                                    (size_t)ld.n * sizeof(*s->includes));
         if (s->includes == NULL) {
             snprintf(err->file, sizeof(err->file), "%s", name);
             snprintf(err->text, sizeof(err->text), "out of memory");

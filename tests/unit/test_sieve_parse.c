@@ -371,7 +371,8 @@ static void test_errors(void **state)
         {"redirect;", 1, 1, "requires 1 positional argument(s), but 0"},
         {"if header \"a\" { stop; }", 1, 4, "requires 2 positional"},
         {"redirect [\"a@b.c\"];", 1, 10, "expects a string as argument 1"},
-        {"require \"fileinto\"; fileinto [\"x\"];", 1, 30, "a string list was"},
+        {"require \"fileinto\"; fileinto [\"x\"];", 1, 30,
+         "a string list was"},
         {"redirect 5;", 1, 10, "expects a string as argument 1, but a "
          "number"},
         {"if exists 5 { stop; }", 1, 11, "expects a string list"},
@@ -794,7 +795,8 @@ static void test_include(void **state)
     EXPECT_INT("include", n->data == n->next->data, 1);
     EXPECT_INT("include", n->next->next->data != n->data, 1);
     EXPECT_INT("include", n->next->next->next->data == NULL, 1);
-    EXPECT_HAS("include", ((struct sieve_script *)n->data)->name, "/p/b.sieve");
+    EXPECT_HAS("include", ((struct sieve_script *)n->data)->name,
+               "/p/b.sieve");
     EXPECT_HAS("include", ((struct sieve_script *)n->next->next->data)->name,
                "/g/b.sieve");
     n = ((struct sieve_script *)n->data)->first->next;
