@@ -221,7 +221,9 @@ int sv_test_address(struct sv_run *r, const struct sv_node *n)
         rc = sv_header_each(r, name, 0, addr_value, &w);
     }
     free(w.list);
-    if (rc < 0 || w.rc < 0)
+    if (rc < 0)
+        return sv_msg_error_at(r, n);
+    if (w.rc < 0)
         return -1;
     return sv_match_end(&w.m);
 }

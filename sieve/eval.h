@@ -45,6 +45,9 @@ int sv_msg_header_each(struct sv_msg *m, const char *name, int decode,
                        int (*fn)(void *arg, const char *value, size_t len),
                        void *arg);
 uint64_t sv_msg_body_offset(struct sv_msg *m);
+/* sv_msg_error_at - a reading error sv_header_each set (it knows no
+ * command) placed at test n: -1 */
+int sv_msg_error_at(struct sv_run *r, const struct sv_node *n);
 
 /* vars.c */
 struct sv_vars *sv_vars_new(void);

@@ -613,6 +613,17 @@ static void test_envelope_test(void **state)
                   cases[i].part);
         EXPECT_INT(c, sv_test_envelope(&run, n), cases[i].want);
     }
+    /* a read error is a runtime error at the test */
+    run_start("s@x", "u@y");
+    mem.fail_at = 10;
+    n = tnode(&t, "subject", "x", SV_IS, SV_CASEMAP, SV_ALL);
+    n->line = 7;
+    n->col = 9;
+    EXPECT_INT("read error", sv_test_header(&run, n), -1);
+    EXPECT_INT("read error line", err.line, 7);
+    EXPECT_INT("read error col", err.col, 9);
+    EXPECT_HAS("read error", err.text, "read message");
+    run_end();
     /* "to" is the original recipient when there is one */
     run_start("s@x", "final@example.com");
     env.orig_to = "orig+tag@example.com";
