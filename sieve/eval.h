@@ -56,6 +56,9 @@ void sv_vars_free(struct sv_vars *v);
 const char *sv_var_get(struct sv_run *r, const char *name, size_t *len);
 int sv_var_set(struct sv_run *r, const char *name, const char *value,
                size_t len);
+/* name, declared global in the running script (RFC 6609 3.3), is also
+ * what "global.NAME" (3.5) means there: 0, or -1 (bad name, full) */
+int sv_var_global(struct sv_run *r, const char *name);
 /* the match variables ${0}..${31} of the last successful match (RFC
  * 5229 asks for 9; Pigeonhole keeps 32) */
 #define SV_MATCH_VARS 32
