@@ -15,7 +15,6 @@
  * one (bad syntax, an unknown namespace such as ${env.x}, or
  * ${global.x} without "include") stays as written.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,16 +100,38 @@ static int set_value(char **dst, size_t *dlen, const char *value, size_t len)
     return 0;
 }
 
+/* ASCII classes and case, whatever the locale (RFC 5229 identifiers
+ * are ASCII; Pigeonhole's case modifiers change ASCII letters only) */
+static int a_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static int a_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static char a_lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+static char a_upper(char c)
+{
+    return c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+}
+
 /* is_identifier - name[0..len) is an RFC 5229 identifier we can hold */
 static int is_identifier(const char *name, size_t len)
 {
     size_t i;
 
     if (len == 0 || len > VAR_NAME_MAX
-        || !(isalpha((unsigned char)name[0]) || name[0] == '_'))
+        || !a_alpha(name[0]))
         return 0;
     for (i = 1; i < len; i++)
-        if (!(isalnum((unsigned char)name[i]) || name[i] == '_'))
+        if (!a_alpha(name[i]) && !a_digit(name[i]))
             return 0;
     return 1;
 }
@@ -177,7 +198,7 @@ static const char *get_n(struct sv_run *r, const char *name, size_t len,
     *vlen = 0;
     if (v == NULL || len == 0)
         return "";
-    if (isdigit((unsigned char)name[0])) {
+    if (a_digit(name[0])) {
         i = match_index(name, len);
         if (i < 0 || v->match[i] == NULL)
             return "";
@@ -292,14 +313,14 @@ static size_t ref_len(const char *s, const char *end, int global)
 {
     const char *p = s;
 
-    if (p < end && isdigit((unsigned char)*p)) {
-        while (p < end && isdigit((unsigned char)*p))
+    if (p < end && a_digit(*p)) {
+        while (p < end && a_digit(*p))
             p++;
     } else {
         if (global && end - p > NS_GLOBAL_LEN
             && strncasecmp(p, NS_GLOBAL, NS_GLOBAL_LEN) == 0)
             p += NS_GLOBAL_LEN;
-        while (p < end && (isalnum((unsigned char)*p) || *p == '_'))
+        while (p < end && (a_alpha(*p) || a_digit(*p)))
             p++;
         if (!is_name(s, (size_t)(p - s)))
             return 0;
@@ -386,14 +407,14 @@ static void modify(const struct sv_node *n, char *b, size_t *len,
 
     for (i = 0; i < *len; i++) {
         if (tag(n, "lower"))
-            b[i] = (char)tolower((unsigned char)b[i]);
+            b[i] = a_lower(b[i]);
         else if (tag(n, "upper"))
-            b[i] = (char)toupper((unsigned char)b[i]);
+            b[i] = a_upper(b[i]);
     }
     if (*len > 0 && tag(n, "lowerfirst"))
-        b[0] = (char)tolower((unsigned char)b[0]);
+        b[0] = a_lower(b[0]);
     else if (*len > 0 && tag(n, "upperfirst"))
-        b[0] = (char)toupper((unsigned char)b[0]);
+        b[0] = a_upper(b[0]);
     if (tag(n, "quotewildcard")) {
         /* right to left in place: cap holds twice the input */
         size_t q = 0;
