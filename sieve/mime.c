@@ -1,17 +1,22 @@
 /*
  * mime.c - the parts of a stored message, for the body test (RFC 5173)
  *
- * An entity (the message, a part, the message inside a message/rfc822
- * part) is a byte range of the file: its header is read line by line
- * for Content-Type and Content-Transfer-Encoding, a multipart body is
- * scanned for its boundary lines (RFC 2046 5.1.1: the line break before
- * a delimiter belongs to it), and the parts found are walked in turn,
- * at most SV_MIME_DEPTH levels deep.  Nothing is held but the part
- * being matched, decoded, up to SV_MIME_MAX bytes.
+ * The message is read once, line by line, as Dovecot's parser reads
+ * it: each entity's header for its first Content-Type and
+ * Content-Transfer-Encoding; a stack of the open multiparts (at most
+ * SV_MIME_DEPTH), whose boundaries are looked for at each line starting
+ * "--", the innermost first, a prefix being enough; the line break
+ * before a delimiter belongs to it (RFC 2046 5.1.1).  A part wanted is
+ * read again when its end is seen, transfer-decoded and converted, and
+ * held up to SV_MIME_MAX bytes: nothing else of the message is held.
  *
- * What a test sees follows Pigeonhole: a part's text without the line
- * break before the next delimiter; a multipart's preamble and epilogue
- * as two strings; for a message/rfc822 part, the enclosed header.
+ * What a test sees follows Pigeonhole (checked with sieve-test): a
+ * part's text without the line break before the next delimiter; a
+ * multipart's preamble (even empty) and epilogue (when not) as two
+ * strings; for a message/rfc822 part, the enclosed header with CRLF
+ * line ends; nothing for an entity whose header has no empty line.
+ * Known difference: a second Content-Type field of the same header
+ * is ignored (Pigeonhole matches the part by the last one).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -26,9 +31,8 @@
 
 #define BLOCK 16384
 #define FIELD_MAX 2048          /* a Content-* value kept, unfolded */
-#define MAX_PARTS 1000          /* parts of one multipart walked */
 
-/* A line reader over [off, end) of the source. */
+/* A line reader over [off, end) of the source, a block at a time. */
 struct rd {
     const struct sv_mime_src *src;
     uint64_t end;
@@ -38,15 +42,6 @@ struct rd {
     char buf[BLOCK];
 };
 
-struct walker {
-    const struct sv_mime_src *src;
-    enum sv_mime_mode mode;
-    const char *const *types;
-    int ntypes;
-    int (*fn)(void *arg, const char *v, size_t len);
-    void *arg;
-    struct rd rd;
-};
 
 /* What an entity's header says of its content. */
 struct entity {
@@ -728,69 +723,123 @@ static void content_type(const char *v, struct entity *e)
     }
 }
 
-/*
- * header - read the header of the entity at [s, end) for its content
- * fields; deftype is the type when none is given (RFC 2046 5.1.5:
- * message/rfc822 in a multipart/digest).  0 or -1.
- */
-static int header(struct walker *w, uint64_t s, uint64_t end,
-                  const char *deftype, struct entity *e)
-{
-    char line[1024], field[FIELD_MAX];
-    size_t total, flen = 0;
-    uint64_t start, next;
-    int rc, which = 0;          /* 1: Content-Type, 2: -Transfer- */
-    int done = 0;
+/* The header of an entity being read, line by line. */
+struct hdr {
+    struct entity e;
+    int which;                  /* 1: Content-Type, 2: -Transfer-, 0 */
+    size_t flen;
+    char field[FIELD_MAX];
+};
 
-    memset(e, 0, sizeof(*e));
-    snprintf(e->type, sizeof(e->type), "%s", deftype);
-    e->hdr_end = e->body = end;
-    rd_init(&w->rd, w->src, s, end);
-    while (!done) {
-        rc = rd_line(&w->rd, line, sizeof(line), &total, &start, &next);
-        if (rc < 0)
-            return -1;
-        size_t l = total < sizeof(line) ? total : sizeof(line) - 1;
-        if (l > 0 && line[l - 1] == '\r')
-            line[--l] = '\0';
-        int folded = rc > 0 && l > 0 && (line[0] == ' ' || line[0] == '\t');
-        if (which && !folded) {
-            field[flen] = '\0';
-            /* the first of each field counts, as in Dovecot */
-            if (which == 1 && !e->typed) {
-                content_type(field, e);
-                e->typed = 1;
-            } else if (which == 2 && !e->coded) {
-                e->cte = sv_mime_cte(field);
-                e->coded = 1;
-            }
-            which = 0;
-        }
-        if (rc == 0)
-            break;
-        if (l == 0) {
-            e->hdr_end = start;
-            e->body = next;
-            e->has_body = 1;
-            done = 1;
-        } else if (folded && which) {
-            size_t c = l < sizeof(field) - 1 - flen ? l
-                : sizeof(field) - 1 - flen;
-            memcpy(field + flen, line, c);
-            flen += c;
-        } else if (strncasecmp(line, "content-type:", 13) == 0) {
-            which = 1;
-        } else if (strncasecmp(line, "content-transfer-encoding:", 26) == 0) {
-            which = 2;
-        }
-        if (which && !folded) {
-            const char *v = strchr(line, ':') + 1;
-            flen = strlen(v) < sizeof(field) - 1 ? strlen(v)
-                : sizeof(field) - 1;
-            memcpy(field, v, flen);
-        }
+/* An open multipart. */
+struct frame {
+    char boundary[128];
+    size_t bl;
+    int wanted;                 /* its preamble and epilogue are values */
+    int digest;
+    int state;                  /* 0 preamble, 1 parts, 2 epilogue */
+    int depth;
+    uint64_t seg;               /* where the preamble / epilogue began */
+    struct entity e;
+};
+
+/* The walk over the message's structure. */
+struct walker {
+    const struct sv_mime_src *src;
+    enum sv_mime_mode mode;
+    const char *const *types;
+    int ntypes;
+    int (*fn)(void *arg, const char *v, size_t len);
+    void *arg;
+    struct rd rd;               /* the lines of the message */
+    char blk[BLOCK];            /* emit's reads */
+    struct frame frames[SV_MIME_DEPTH];
+    int nframes;
+    int cur;                    /* CUR_*: the entity being read */
+    struct hdr hdr;             /* its header */
+    uint64_t hstart;            /* where that header began */
+    int emit_header;            /* it is an enclosed message's, wanted */
+    int depth;
+};
+
+/* hdr_init - deftype is the type when none is given (RFC 2046 5.1.5:
+ * message/rfc822 in a multipart/digest) */
+static void hdr_init(struct hdr *h, const char *deftype, uint64_t end)
+{
+    memset(&h->e, 0, sizeof(h->e));
+    snprintf(h->e.type, sizeof(h->e.type), "%s", deftype);
+    h->e.hdr_end = h->e.body = end;
+    h->which = 0;
+    h->flen = 0;
+}
+
+/* hdr_field - the field being gathered is complete */
+static void hdr_field(struct hdr *h)
+{
+    h->field[h->flen] = '\0';
+    /* the first of each field counts, as in Dovecot */
+    if (h->which == 1 && !h->e.typed) {
+        content_type(h->field, &h->e);
+        h->e.typed = 1;
+    } else if (h->which == 2 && !h->e.coded) {
+        h->e.cte = sv_mime_cte(h->field);
+        h->e.coded = 1;
+    }
+    h->which = 0;
+}
+
+/* hdr_line - one header line (its first bytes, without the LF): 1 when
+ * it is the empty line that ends the header */
+static int hdr_line(struct hdr *h, char *line, size_t l, uint64_t start,
+                    uint64_t next)
+{
+    int folded = l > 0 && (line[0] == ' ' || line[0] == '\t');
+
+    if (l > 0 && line[l - 1] == '\r')
+        line[--l] = '\0';
+    if (h->which && !folded)
+        hdr_field(h);
+    if (l == 0) {
+        h->e.hdr_end = start;
+        h->e.body = next;
+        h->e.has_body = 1;
+        return 1;
+    }
+    if (folded && h->which) {
+        size_t c = l < sizeof(h->field) - 1 - h->flen ? l
+            : sizeof(h->field) - 1 - h->flen;
+        memcpy(h->field + h->flen, line, c);
+        h->flen += c;
+    } else if (!folded && (strncasecmp(line, "content-type:", 13) == 0
+               || strncasecmp(line, "content-transfer-encoding:", 26) == 0)) {
+        const char *v = strchr(line, ':') + 1;
+
+        h->which = line[12] == ':' ? 1 : 2;  /* "content-type:" */
+        h->flen = strlen(v) < sizeof(h->field) - 1 ? strlen(v)
+            : sizeof(h->field) - 1;
+        memcpy(h->field, v, h->flen);
     }
     return 0;
+}
+
+/* header - the message's own header, for :raw: 0 or -1 */
+static int header(struct walker *w, struct entity *e)
+{
+    struct hdr *h = &w->hdr;
+    char line[1024];
+    size_t total;
+    uint64_t start, next;
+    int rc;
+
+    hdr_init(h, "text/plain", w->src->size);
+    rd_init(&w->rd, w->src, 0, w->src->size);
+    while ((rc = rd_line(&w->rd, line, sizeof(line), &total, &start,
+                         &next)) > 0)
+        if (hdr_line(h, line, total < sizeof(line) ? total
+                     : sizeof(line) - 1, start, next))
+            break;
+    *e = h->e;
+    return rc < 0 ? -1 : 0;
 }
 
 /* wanted - whether a part of this type is tested */
@@ -842,7 +891,7 @@ static int emit(struct walker *w, uint64_t a, uint64_t b,
 {
     struct sv_mime_buf raw = {.max = SV_MIME_MAX};
     struct sv_mime_dec dec = {.cte = decode > 0 ? e->cte : SV_CTE_NONE};
-    char *blk = w->rd.buf;      /* the reader is done with the range */
+    char *blk = w->blk;
     int rc = 0;
 
     while (a < b && !raw.cut) {
@@ -878,146 +927,181 @@ static int emit(struct walker *w, uint64_t a, uint64_t b,
     return rc;
 }
 
-struct range {
-    uint64_t a, b;
-    uint64_t lim;               /* the next delimiter line: a header may
-                                 * end with the line break before it */
-};
-
 /*
- * parts - the boundary lines of a multipart body at [s, end): the
- * preamble, up to MAX_PARTS parts (*n) and the epilogue (a > b when
- * there is none).  0 or -1.
+ * The structure is read in one pass over the lines, as Dovecot's parser
+ * does: a stack of the open multiparts, and the entity being read (its
+ * header, or its body).  A line "--BOUNDARY..." of an open multipart
+ * (the innermost first, a prefix being enough) ends what is inside it;
+ * a part's value is emitted when its end is seen.
  */
-static int parts(struct walker *w, uint64_t s, uint64_t end,
-                 const char *boundary, struct range *pre,
-                 struct range *part, int *n, struct range *epi)
-{
-    char line[256];
-    size_t total, bl = strlen(boundary);
-    uint64_t start, next, seg = s, content_end = s;
-    int rc, in_part = 0;
 
-    *n = 0;
-    pre->a = s;
-    pre->b = end;
-    epi->a = 1;
-    epi->b = 0;
-    rd_init(&w->rd, w->src, s, end);
-    while ((rc = rd_line(&w->rd, line, sizeof(line), &total, &start,
-                         &next)) > 0) {
-        size_t l = total;
-        if (total >= sizeof(line) || total < 2 + bl
-            || line[0] != '-' || line[1] != '-'
-            || memcmp(line + 2, boundary, bl) != 0) {
-            content_end = start + l - (w->rd.last == '\r');
-            continue;
-        }
-        const char *p = line + 2 + bl;
-        int close = p[0] == '-' && p[1] == '-';
-        if (close)
-            p += 2;
-        while (*p == ' ' || *p == '\t' || *p == '\r')
-            p++;
-        if (*p) {
-            content_end = start + l - (w->rd.last == '\r');
-            continue;
-        }
-        /* the line break before the delimiter is the delimiter's */
-        uint64_t before = start == seg ? start : content_end;
-        if (!in_part)
-            pre->b = before;
-        else if (*n < MAX_PARTS) {
-            part[*n].a = seg;
-            part[*n].b = before;
-            part[*n].lim = start;
-            (*n)++;
-        }
-        in_part = 1;
-        seg = content_end = next;
-        if (close) {
-            epi->a = next;
-            epi->b = end;
-            return 0;
-        }
-    }
-    if (rc < 0)
-        return -1;
-    if (in_part && *n < MAX_PARTS) {
-        part[*n].a = seg;       /* no close delimiter: to the end */
-        part[*n].b = part[*n].lim = end;
-        (*n)++;
-    }
+enum { CUR_NONE, CUR_HEADER, CUR_BODY };
+
+/* leaf_end - the entity being read ends at end */
+static int leaf_end(struct walker *w, uint64_t end)
+{
+    int state = w->cur;
+
+    w->cur = CUR_NONE;
+    if (state == CUR_BODY && wanted(w, w->hdr.e.type))
+        return emit(w, w->hdr.e.body, end > w->hdr.e.body ? end
+                    : w->hdr.e.body, &w->hdr.e, 1);
+    return 0;                   /* a header never ended: no body */
+}
+
+/* frame_end - the open multipart f ends at end (no close delimiter) */
+static int frame_end(struct walker *w, struct frame *f, uint64_t end)
+{
+    if (!f->wanted)
+        return 0;
+    /* as Pigeonhole: the preamble even when empty, the epilogue not */
+    if (f->state == 0 || (f->state == 2 && end > f->seg))
+        return emit(w, f->seg, end, &f->e, 0);
     return 0;
 }
 
-static int walk(struct walker *w, uint64_t s, uint64_t end, uint64_t lim,
-                const char *deftype, int emit_header, int depth);
-
-/* multipart - its preamble and epilogue when wanted, then each part */
-static int multipart(struct walker *w, const struct entity *e,
-                     uint64_t end, int depth)
+/* entity_start - a part (or an enclosed message) begins at off */
+static void entity_start(struct walker *w, uint64_t off, const char *deftype,
+                         int emit_header, int depth)
 {
-    struct range pre, epi, *part;
-    int n, i, rc = 0;
-    const char *deftype = strcmp(e->type, "multipart/digest") == 0
-        ? "message/rfc822" : "text/plain";
-
-    part = malloc(MAX_PARTS * sizeof(*part));
-    if (!part)
-        return -1;
-    if (parts(w, e->body, end, e->boundary, &pre, part, &n, &epi) < 0) {
-        free(part);
-        return -1;
-    }
-    /* as Pigeonhole: the preamble even when empty, the epilogue not */
-    if (e->has_body && wanted(w, e->type)) {
-        rc = emit(w, pre.a, pre.b, e, 0);
-        if (rc == 0 && epi.b > epi.a)
-            rc = emit(w, epi.a, epi.b, e, 0);
-    }
-    for (i = 0; i < n && rc == 0; i++)
-        rc = walk(w, part[i].a, part[i].b, part[i].lim, deftype, 0,
-                  depth + 1);
-    free(part);
-    return rc;
+    hdr_init(&w->hdr, deftype, off);
+    w->hstart = off;
+    w->emit_header = emit_header;
+    w->depth = depth;
+    w->cur = CUR_HEADER;
 }
 
-/* walk - the entity at [s, end): its parts, recursively */
-static int walk(struct walker *w, uint64_t s, uint64_t end, uint64_t lim,
-                const char *deftype, int emit_header, int depth)
+/* header_end - the header of the entity being read is complete */
+static int header_end(struct walker *w, uint64_t next)
 {
-    struct entity e;
+    struct entity *e = &w->hdr.e;
+    int rc;
 
-    if (depth > SV_MIME_DEPTH)
-        return 0;               /* deeper parts are not looked into */
-    if (header(w, s, lim, deftype, &e) < 0)
-        return -1;
-    if (e.body > end)
-        e.body = end;
-    if (e.hdr_end > end)
-        e.hdr_end = end;
-    if (emit_header) {
-        int rc = emit(w, s, e.hdr_end, &e, -1);
-        if (rc != 0)
-            return rc;
+    if (w->emit_header
+        && (rc = emit(w, w->hstart, e->hdr_end, e, -1)) != 0)
+        return rc;
+    if (w->depth >= SV_MIME_DEPTH) {
+        w->cur = CUR_NONE;      /* deeper parts are not looked into */
+        return 0;
     }
-    if (strncmp(e.type, "multipart/", 10) == 0 && e.boundary[0])
-        return multipart(w, &e, end, depth);
+    if (strncmp(e->type, "multipart/", 10) == 0 && e->boundary[0]
+        && w->nframes < SV_MIME_DEPTH) {
+        struct frame *f = &w->frames[w->nframes++];
+
+        snprintf(f->boundary, sizeof(f->boundary), "%s", e->boundary);
+        f->bl = strlen(f->boundary);
+        f->wanted = wanted(w, e->type);
+        f->digest = strcmp(e->type, "multipart/digest") == 0;
+        f->state = 0;
+        f->depth = w->depth;
+        f->seg = next;
+        f->e = *e;
+        w->cur = CUR_NONE;
+        return 0;
+    }
     /* a digest's part without a type is a message, but Pigeonhole
      * sees it as an empty text/plain part before the message in it */
-    if (strcmp(e.type, "message/rfc822") == 0) {
-        if (!e.typed && e.has_body && wanted(w, "text/plain")) {
-            int rc = w->fn(w->arg, "", 0);
+    if (strcmp(e->type, "message/rfc822") == 0) {
+        if (!e->typed && wanted(w, "text/plain")
+            && (rc = w->fn(w->arg, "", 0)) != 0)
+            return rc;
+        entity_start(w, next, "text/plain", e->typed && wanted(w, e->type),
+                     w->depth + 1);
+        return 0;
+    }
+    w->cur = CUR_BODY;
+    return 0;
+}
+
+/* delimiter - the open multipart whose boundary starts line (the
+ * innermost first), or -1; *close for "--BOUNDARY--" */
+static int delimiter(const struct walker *w, const char *line, size_t l,
+                     int *close)
+{
+    int k;
+
+    if (l < 2 || line[0] != '-' || line[1] != '-')
+        return -1;
+    for (k = w->nframes - 1; k >= 0; k--) {
+        const struct frame *f = &w->frames[k];
+
+        if (f->state != 2 && l >= 2 + f->bl
+            && memcmp(line + 2, f->boundary, f->bl) == 0) {
+            *close = l >= 4 + f->bl && line[2 + f->bl] == '-'
+                && line[3 + f->bl] == '-';
+            return k;
+        }
+    }
+    return -1;
+}
+
+/* at_delimiter - frame k's delimiter line at [start, next): what is
+ * inside k ends at before */
+static int at_delimiter(struct walker *w, int k, int close, uint64_t before,
+                        uint64_t next)
+{
+    struct frame *f;
+    int rc;
+
+    if ((rc = leaf_end(w, before)) != 0)
+        return rc;
+    while (w->nframes > k + 1)
+        if ((rc = frame_end(w, &w->frames[--w->nframes], before)) != 0)
+            return rc;
+    f = &w->frames[k];
+    if (f->state == 0 && (rc = frame_end(w, f, before)) != 0)
+        return rc;
+    if (close) {
+        f->state = 2;
+        f->seg = next;
+        return 0;
+    }
+    f->state = 1;
+    entity_start(w, next, f->digest ? "message/rfc822" : "text/plain", 0,
+                 f->depth + 1);
+    return 0;
+}
+
+/* walk - the whole message, line by line */
+static int walk(struct walker *w)
+{
+    char line[1024];
+    size_t total, l;
+    uint64_t start, next, seg = 0, prev_end = 0;
+    int rc, k, close;
+
+    w->nframes = 0;
+    entity_start(w, 0, "text/plain", 0, 0);
+    rd_init(&w->rd, w->src, 0, w->src->size);
+    while ((rc = rd_line(&w->rd, line, sizeof(line), &total, &start,
+                         &next)) > 0) {
+        l = total < sizeof(line) ? total : sizeof(line) - 1;
+        if ((k = delimiter(w, line, l, &close)) >= 0) {
+            /* the line break before the delimiter is the delimiter's */
+            rc = at_delimiter(w, k, close, start == seg ? start : prev_end,
+                              next);
             if (rc != 0)
                 return rc;
+            seg = next;
+        } else if (w->cur == CUR_HEADER
+                   && hdr_line(&w->hdr, line, l, start, next)) {
+            if ((rc = header_end(w, next)) != 0)
+                return rc;
+            seg = next;
         }
-        return walk(w, e.body, end, lim, "text/plain",
-                    e.typed && wanted(w, e.type), depth + 1);
+        prev_end = start + total - (w->rd.last == '\r');
     }
-    /* an entity without the blank line has no body, so no value */
-    if (e.has_body && wanted(w, e.type))
-        return emit(w, e.body, end, &e, 1);
+    if (rc < 0)
+        return -1;
+    /* the end of the message ends everything still open */
+    if (w->cur == CUR_HEADER && w->hdr.which)
+        hdr_field(&w->hdr);
+    if ((rc = leaf_end(w, w->src->size)) != 0)
+        return rc;
+    while (w->nframes > 0)
+        if ((rc = frame_end(w, &w->frames[--w->nframes],
+                            w->src->size)) != 0)
+            return rc;
     return 0;
 }
 
@@ -1039,11 +1123,11 @@ int sv_mime_body(const struct sv_mime_src *src, enum sv_mime_mode mode,
     w->fn = fn;
     w->arg = arg;
     if (mode == SV_MIME_RAW) {
-        rc = header(w, 0, src->size, "text/plain", &e);
+        rc = header(w, &e);
         if (rc == 0 && e.body < src->size)     /* none: no value */
             rc = emit(w, e.body, src->size, &e, 0);
     } else
-        rc = walk(w, 0, src->size, src->size, "text/plain", 0, 0);
+        rc = walk(w);
     free(w);
     return rc;
 }
