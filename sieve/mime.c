@@ -980,12 +980,10 @@ static int header_end(struct walker *w, uint64_t next)
     if (w->emit_header
         && (rc = emit(w, w->hstart, e->hdr_end, e, -1)) != 0)
         return rc;
-    if (w->depth >= SV_MIME_DEPTH) {
-        w->cur = CUR_NONE;      /* deeper parts are not looked into */
-        return 0;
-    }
+    /* deeper than SV_MIME_DEPTH, an entity is one part, its structure
+     * not looked into */
     if (strncmp(e->type, "multipart/", 10) == 0 && e->boundary[0]
-        && w->nframes < SV_MIME_DEPTH) {
+        && w->depth < SV_MIME_DEPTH && w->nframes < SV_MIME_DEPTH) {
         struct frame *f = &w->frames[w->nframes++];
 
         snprintf(f->boundary, sizeof(f->boundary), "%s", e->boundary);
@@ -1001,7 +999,7 @@ static int header_end(struct walker *w, uint64_t next)
     }
     /* a digest's part without a type is a message, but Pigeonhole
      * sees it as an empty text/plain part before the message in it */
-    if (strcmp(e->type, "message/rfc822") == 0) {
+    if (strcmp(e->type, "message/rfc822") == 0 && w->depth < SV_MIME_DEPTH) {
         if (!e->typed && wanted(w, "text/plain")
             && (rc = w->fn(w->arg, "", 0)) != 0)
             return rc;

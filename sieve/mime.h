@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #define SV_MIME_MAX (1024 * 1024)      /* a part's decoded bytes held */
-#define SV_MIME_DEPTH 16               /* nested multiparts/messages */
+#define SV_MIME_DEPTH 100      /* nested multiparts/messages, as Dovecot */
 
 /* The stored message: the bytes at [0, size). */
 struct sv_mime_src {
