@@ -39,6 +39,11 @@ struct piece {
     int angles;                 /* <...> seen: 0, 1, 2 for more */
     int comments;               /* one was seen outside brackets */
     int at;                     /* an "@" outside quotes, comments, <> */
+    int words;                  /* blanks between words of a bare local
+                                 * part */
+    int junk;                   /* a word after a bare domain: the rest
+                                 * is no part of the address */
+    size_t junk_at;             /* where it started in bare */
 };
 
 /* buf_add - one byte if it fits; the rest of a long piece is dropped */
@@ -147,8 +152,34 @@ static int piece_emit(struct piece *pc, struct addr *out)
         return 0;
     utf8_clean(address, strlen(address), out->address,
                sizeof(out->address));
+    out->spaced = pc->angles == 0 && pc->words;
+    out->plain = (int)strlen(out->address);
+    if (pc->angles == 0 && pc->junk && pc->junk_at < (size_t)out->plain)
+        out->plain = (int)pc->junk_at;
     rfc2047_decode(name, out->name, sizeof(out->name));
     return 1;
+}
+
+/*
+ * bare_blank - what a blank before c means to a bare addr-spec: between
+ * words of the local part it makes none ("a b@c", kept but marked);
+ * after the domain, before a word that is not "." or continues none,
+ * ends the address proper ("a@b.c junk": plain is a@b.c), as Dovecot
+ * reads them; the address itself keeps the lenient reading
+ */
+static void bare_blank(struct piece *pc, char c)
+{
+    char last;
+
+    if (!pc->space || pc->bare.n == 0 || pc->angles > 0)
+        return;
+    last = pc->bare.s[pc->bare.n - 1];
+    if (!pc->at && c != '@')
+        pc->words = 1;
+    else if (pc->at && !pc->junk && last != '@' && last != '.' && c != '.') {
+        pc->junk = 1;
+        pc->junk_at = pc->bare.n;
+    }
 }
 
 /* piece_reset - start the next piece */
@@ -156,6 +187,7 @@ static void piece_reset(struct piece *pc)
 {
     pc->phrase.n = pc->bare.n = pc->angle.n = pc->comment.n = 0;
     pc->space = pc->angles = pc->comments = pc->at = 0;
+    pc->words = pc->junk = 0;
 }
 
 /* addr_parse_list - up to max entries from an address-list; how many */
@@ -215,6 +247,7 @@ int addr_parse_list(const char *in, struct addr *out, int max)
             pc.space = 1;
             break;
         default:
+            bare_blank(&pc, *p);
             if (*p == '@')
                 pc.at = 1;
             phrase_add(&pc, *p);

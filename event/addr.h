@@ -8,6 +8,11 @@
 struct addr {
     char name[ADDR_NAME_MAX];           /* UTF-8, "" when none */
     char address[ADDR_ADDRESS_MAX];     /* local@domain, "" when none */
+    int spaced;         /* read from words with blanks between them
+                         * ("a b@c" as "ab@c"): no addr-spec, strictly */
+    int plain;          /* bytes of address that are the addr-spec, the
+                         * words after a bare domain not counted
+                         * ("a@b.c junk" gives "a@b.cjunk", plain 5) */
 };
 
 /*

@@ -4,7 +4,9 @@
  *
  * Header values are parsed as address lists by event/addr.c (groups
  * give their members, comments and display names are dropped).  As in
- * Pigeonhole: an address needs a local part and a domain; a non-empty
+ * Pigeonhole: an address needs a local part and a domain, words after a
+ * bare domain are dropped ("a@b.c junk"), a bare local part of several
+ * words ("a b@c.d") makes no address; a non-empty
  * value holding none (a bare group "undisclosed-recipients:;", a word
  * without "@") is matched whole with :all and gives nothing for the
  * other parts; an empty value is "" for every part.  Up to ADDR_MAX
@@ -147,12 +149,18 @@ static int give_part(struct awalk *w, const char *a)
     return give(w, local + cut + 1, llen - cut - 1);
 }
 
-/* valid - an address with a local part and a domain */
-static int valid(const char *a)
+/* valid - an entry that is an addr-spec with a local part and a domain;
+ * words after the domain are cut off first, as Dovecot drops them */
+static int valid(struct addr *e)
 {
-    const char *at = strrchr(a, '@');
+    const char *at;
 
-    return at != NULL && at != a && at[1] != '\0';
+    if (e->spaced)
+        return 0;
+    if (e->plain >= 0 && (size_t)e->plain < sizeof(e->address))
+        e->address[e->plain] = '\0';
+    at = strrchr(e->address, '@');
+    return at != NULL && at != e->address && at[1] != '\0';
 }
 
 /* addr_value - a header value: its addresses' parts to the match */
@@ -172,7 +180,7 @@ static int addr_value(void *arg, const char *value, size_t len)
     }
     n = addr_parse_list(value, w->list, ADDR_MAX);
     for (i = 0; i < n; i++) {
-        if (!valid(w->list[i].address))
+        if (!valid(&w->list[i]))
             continue;
         good++;
         if (give_part(w, w->list[i].address))
@@ -221,7 +229,9 @@ int sv_test_address(struct sv_run *r, const struct sv_node *n)
         rc = sv_header_each(r, name, 0, addr_value, &w);
     }
     free(w.list);
-    if (rc < 0 || w.rc < 0)
+    if (rc < 0)
+        return sv_msg_error_at(r, n);
+    if (w.rc < 0)
         return -1;
     return sv_match_end(&w.m);
 }

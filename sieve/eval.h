@@ -45,6 +45,9 @@ int sv_msg_header_each(struct sv_msg *m, const char *name, int decode,
                        int (*fn)(void *arg, const char *value, size_t len),
                        void *arg);
 uint64_t sv_msg_body_offset(struct sv_msg *m);
+/* sv_msg_error_at - a reading error sv_header_each set (it knows no
+ * command) placed at test n: -1 */
+int sv_msg_error_at(struct sv_run *r, const struct sv_node *n);
 
 /* vars.c */
 struct sv_vars *sv_vars_new(void);
@@ -53,6 +56,9 @@ void sv_vars_free(struct sv_vars *v);
 const char *sv_var_get(struct sv_run *r, const char *name, size_t *len);
 int sv_var_set(struct sv_run *r, const char *name, const char *value,
                size_t len);
+/* name, declared global in the running script (RFC 6609 3.3), is also
+ * what "global.NAME" (3.5) means there: 0, or -1 (bad name, full) */
+int sv_var_global(struct sv_run *r, const char *name);
 /* the match variables ${0}..${31} of the last successful match (RFC
  * 5229 asks for 9; Pigeonhole keeps 32) */
 #define SV_MATCH_VARS 32

@@ -26,6 +26,7 @@ static const struct sv_str *str_const(const struct sv_parser *p,
     return &a->v[0];
 }
 
+/* v_fileinto - a constant folder must be UTF-8 (Pigeonhole checks it) */
 static int v_fileinto(struct sv_parser *p, struct sv_node *n)
 {
     const struct sv_str *f = str_const(p, n->pos[0]);
@@ -142,6 +143,7 @@ static int address_ok(const char *s)
     return *cfws(p) == '\0';
 }
 
+/* v_redirect - a constant address must be one address */
 static int v_redirect(struct sv_parser *p, struct sv_node *n)
 {
     const struct sv_str *a = str_const(p, n->pos[0]);
@@ -197,15 +199,19 @@ static int v_envelope(struct sv_parser *p, struct sv_node *n)
     return 0;
 }
 
-/* var_names - each string of a (string or list) a valid variable name */
-static int var_names(struct sv_parser *p, const struct sv_arg *a)
+/* var_names - each string of a (string or list) a valid variable name,
+ * declared in the script's scope or the global one */
+static int var_names(struct sv_parser *p, const struct sv_arg *a, int global)
 {
     if (a == NULL)
         return 0;
-    for (int i = 0; i < a->n; i++)
+    for (int i = 0; i < a->n; i++) {
         if (!sv_var_name_valid(a->v[i].s))
             return sv_parse_error(p, a->v[i].line, a->v[i].col,
                                   "invalid variable name '%s'", a->v[i].s);
+        if (sv_declare(p, &a->v[i], global) < 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -232,9 +238,10 @@ static int v_set(struct sv_parser *p, struct sv_node *n)
             seen = &n->tags[i];
         }
     }
-    return var_names(p, n->pos[0]);
+    return var_names(p, n->pos[0], 0);
 }
 
+/* v_flags - imap4flags' optional variable: only with "variables" */
 static int v_flags(struct sv_parser *p, struct sv_node *n)
 {
     if (n->pos[0] != NULL && !(p->s->ext & SV_EXT_VARIABLES))
@@ -242,15 +249,16 @@ static int v_flags(struct sv_parser *p, struct sv_node *n)
                               "the %s %s takes a variable name only when "
                               "the variables extension is active", n->name,
                               n->def->kind == SV_TEST ? "test" : "command");
-    return var_names(p, n->pos[0]);
+    return var_names(p, n->pos[0], 0);
 }
 
+/* v_global - RFC 6609 global: needs "variables", names are declared global */
 static int v_global(struct sv_parser *p, struct sv_node *n)
 {
     if (!(p->s->ext & SV_EXT_VARIABLES))
         return sv_parse_error(p, n->line, n->col, "global command requires "
                               "that variables extension is active");
-    return var_names(p, n->pos[0]);
+    return var_names(p, n->pos[0], 1);
 }
 
 /* v_exclusive - at most one of the tags named */
@@ -276,6 +284,7 @@ static int v_exclusive(struct sv_parser *p, struct sv_node *n,
     return 0;
 }
 
+/* v_size - exactly one of :over and :under */
 static int v_size(struct sv_parser *p, struct sv_node *n)
 {
     static const char *const names[] = {"over", "under", NULL};
@@ -286,6 +295,7 @@ static int v_size(struct sv_parser *p, struct sv_node *n)
     return v_exclusive(p, n, names);
 }
 
+/* v_body - one body transform at most */
 static int v_body(struct sv_parser *p, struct sv_node *n)
 {
     static const char *const names[] = {"raw", "content", "text", NULL};
@@ -293,6 +303,7 @@ static int v_body(struct sv_parser *p, struct sv_node *n)
     return v_exclusive(p, n, names);
 }
 
+/* v_date - :zone or :originalzone, not both */
 static int v_date(struct sv_parser *p, struct sv_node *n)
 {
     static const char *const names[] = {"zone", "originalzone", NULL};
@@ -300,6 +311,7 @@ static int v_date(struct sv_parser *p, struct sv_node *n)
     return v_exclusive(p, n, names);
 }
 
+/* v_vacation - :days or :seconds; a constant :from one address */
 static int v_vacation(struct sv_parser *p, struct sv_node *n)
 {
     static const char *const names[] = {"days", "seconds", NULL};
@@ -312,6 +324,7 @@ static int v_vacation(struct sv_parser *p, struct sv_node *n)
     return v_exclusive(p, n, names);
 }
 
+/* v_include - a constant, plain script name; noted for loading */
 static int v_include(struct sv_parser *p, struct sv_node *n)
 {
     static const char *const names[] = {"personal", "global", NULL};

@@ -459,12 +459,15 @@ int sv_utf8_valid(const char *s, size_t len)
     return 1;
 }
 
+/* at most 64 characters, as Pigeonhole's variable names */
 int sv_var_name_valid(const char *s)
 {
+    const char *b = s;
+
     if (!is_alpha(*s))
         return 0;
     for (s++; *s; s++)
         if (!is_alpha(*s) && !is_digit(*s))
             return 0;
-    return 1;
+    return s - b <= SV_MAX_VAR_NAME;
 }

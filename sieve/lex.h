@@ -56,6 +56,8 @@ const char *sv_tok_name(enum sv_toktype type);
                                  * command, as Pigeonhole counts them */
 #define SV_MAX_INCLUDE_DEPTH 10
 #define SV_MAX_INCLUDES 255
+#define SV_MAX_VARS 255         /* variables set by a script, globals */
+#define SV_MAX_VAR_NAME 64
 
 struct sv_parser {
     const struct sieve_conf *conf;
@@ -63,6 +65,7 @@ struct sv_parser {
     struct sv_pool *pool;
     struct sv_lexer lx;
     struct sv_token tok;
+    int end_line, end_col;      /* just after the token before tok */
     struct sieve_error *err;
     int depth;                  /* blocks open */
     int tdepth;                 /* tests open */
@@ -70,6 +73,8 @@ struct sv_parser {
     struct sv_node **incs;      /* include commands, to resolve */
     int nincs, aincs;
     size_t regex_total;         /* sv_regex_size of the patterns so far */
+    const char *vars[2][SV_MAX_VARS];   /* declared: local, global */
+    int nvars[2];
 };
 
 /* sv_parse_error - an error at line, col of the script: always -1 */
@@ -92,5 +97,12 @@ int sv_utf8_valid(const char *s, size_t len);
 
 /* sv_var_name_valid - an RFC 5229 variable name (no match variables) */
 int sv_var_name_valid(const char *s);
+
+/*
+ * sv_declare - the variable named s (valid) is set by the script, in its
+ * own scope or (global) the global one: at most SV_MAX_VARS of each per
+ * script, as Pigeonhole limits them; sv_parse_error at a and -1 beyond
+ */
+int sv_declare(struct sv_parser *p, const struct sv_str *s, int global);
 
 #endif

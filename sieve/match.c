@@ -20,7 +20,6 @@
  * each key on each use; a key that does not compile matches nothing.
  * Keys are expanded into sv_string's slot 3.
  */
-#include <ctype.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,10 +34,18 @@
  * run for minutes between two of the evaluator's CPU time checks */
 #define MATCH_BUDGET (1UL << 28)
 
-/* fold - a byte as the comparator sees it */
+/* fold - a byte as the comparator sees it: i;ascii-casemap maps a-z
+ * to A-Z and nothing else, whatever the locale */
 static unsigned char fold(enum sv_cmp cmp, unsigned char c)
 {
-    return cmp == SV_CASEMAP ? (unsigned char)toupper(c) : c;
+    return cmp == SV_CASEMAP && c >= 'a' && c <= 'z'
+        ? (unsigned char)(c - 'a' + 'A') : c;
+}
+
+/* digit - an ASCII digit, whatever the locale */
+static int digit(char c)
+{
+    return c >= '0' && c <= '9';
 }
 
 /* num_span - the number s starts with, leading zeros skipped: its
@@ -47,11 +54,11 @@ static long num_span(const char *s, size_t len, const char **d)
 {
     size_t i = 0, n;
 
-    if (len == 0 || !isdigit((unsigned char)s[0]))
+    if (len == 0 || !digit(s[0]))
         return -1;
-    while (i + 1 < len && s[i] == '0' && isdigit((unsigned char)s[i + 1]))
+    while (i + 1 < len && s[i] == '0' && digit(s[i + 1]))
         i++;
-    for (n = i; n < len && isdigit((unsigned char)s[n]); n++)
+    for (n = i; n < len && digit(s[n]); n++)
         ;
     *d = s + i;
     return (long)(n - i);

@@ -2,10 +2,10 @@
  * mime.h - the body of a message as the body test (RFC 5173) sees it
  *
  * The message is read through a pread callback in blocks, never whole:
- * the MIME structure is found by scanning lines for boundaries within
- * byte ranges of the stored file, and only a part the test wants is
- * read, transfer-decoded (quoted-printable, base64), converted to UTF-8
- * from its charset and, for :text, text/html turned into plain text.
+ * the MIME structure is found in one pass over its lines, and only a
+ * part the test wants is read again, transfer-decoded (quoted-printable,
+ * base64), converted to UTF-8 from its charset and, for :text, text/html
+ * turned into plain text.
  * A part's decoded content is held up to SV_MIME_MAX bytes; beyond
  * that it is cut, so a key found only past the first MiB of one part
  * does not match.
@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #define SV_MIME_MAX (1024 * 1024)      /* a part's decoded bytes held */
-#define SV_MIME_DEPTH 16               /* nested multiparts/messages */
+#define SV_MIME_DEPTH 100      /* nested multiparts/messages, as Dovecot */
 
 /* The stored message: the bytes at [0, size). */
 struct sv_mime_src {

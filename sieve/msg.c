@@ -339,6 +339,14 @@ int sv_header_each(struct sv_run *r, const char *name, int decode,
     return 0;
 }
 
+/* sv_msg_error_at - a read error already set, placed at test n: -1 */
+int sv_msg_error_at(struct sv_run *r, const struct sv_node *n)
+{
+    r->err->line = n->line;
+    r->err->col = n->col;
+    return -1;
+}
+
 /* One header, exists or size test's walk over the values. */
 struct walk {
     struct sv_match_ctx m;
@@ -382,7 +390,7 @@ int sv_test_header(struct sv_run *r, const struct sv_node *n)
     for (i = 0; i < nstrings(n->pos[0]) && w.rc == 0; i++) {
         name = sv_string(r, &n->pos[0]->v[i], 0, &len);
         if (sv_header_each(r, name, 1, walk_value, &w) < 0)
-            return -1;
+            return sv_msg_error_at(r, n);
     }
     if (w.rc < 0)
         return -1;
@@ -411,7 +419,7 @@ int sv_test_exists(struct sv_run *r, const struct sv_node *n)
         seen = 0;
         name = sv_string(r, &n->pos[0]->v[i], 0, &len);
         if (sv_header_each(r, name, 0, exists_value, &seen) < 0)
-            return -1;
+            return sv_msg_error_at(r, n);
         if (!seen)
             return 0;
     }

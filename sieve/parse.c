@@ -41,8 +41,13 @@ int sv_parse_error(struct sv_parser *p, int line, int col,
     return -1;
 }
 
+/* next - the next token into p->tok; a lexical error names the script */
 static int next(struct sv_parser *p)
 {
+    /* where the token moved past ends: a missing ';' is reported there,
+     * on the line of the command that lacks it, as Pigeonhole does */
+    p->end_line = p->lx.line;
+    p->end_col = (int)(p->lx.p - p->lx.bol) + 1;
     if (sv_lex_next(&p->lx, &p->tok) < 0) {
         if (p->err->file[0] == '\0')
             snprintf(p->err->file, sizeof(p->err->file), "%s", p->s->name);
@@ -51,6 +56,7 @@ static int next(struct sv_parser *p)
     return 0;
 }
 
+/* nomem - an allocation failed: always -1 */
 static int nomem(struct sv_parser *p)
 {
     return sv_parse_error(p, p->tok.line, p->tok.col, "out of memory");
@@ -72,6 +78,24 @@ static int grow(struct sv_parser *p, void **v, int n, int *a, size_t size)
         memcpy(nv, *v, (size_t)n * size);
     *v = nv;
     *a = na;
+    return 0;
+}
+
+int sv_declare(struct sv_parser *p, const struct sv_str *s, int global)
+{
+    int i, g;
+
+    /* a name declared global is that variable everywhere after */
+    for (g = global; g <= 1; g++)
+        for (i = 0; i < p->nvars[g]; i++)
+            if (strcasecmp(p->vars[g][i], s->s) == 0)
+                return 0;
+    if (p->nvars[global] == SV_MAX_VARS)
+        return sv_parse_error(p, s->line, s->col, "declaration of new %s"
+                              "variable '%s' exceeds the limit (max "
+                              "variables: %d)", global ? "global " : "",
+                              s->s, SV_MAX_VARS);
+    p->vars[global][p->nvars[global]++] = s->s;
     return 0;
 }
 
@@ -312,6 +336,7 @@ static int parse_list(struct sv_parser *p, struct sv_arg *a)
     }
 }
 
+/* parse_args - strings, lists, numbers and tags up to what is not one */
 static int parse_args(struct sv_parser *p, struct sv_node *n)
 {
     struct sv_arg *a;
@@ -457,6 +482,7 @@ static int tag_kind(const struct sv_parser *p, const struct sv_node *n,
     return 0;
 }
 
+/* check_comparator - :comparator's value a known (and required) one */
 static int check_comparator(struct sv_parser *p, struct sv_node *n,
                             const struct sv_arg *v)
 {
@@ -476,6 +502,8 @@ static int check_comparator(struct sv_parser *p, struct sv_node *n,
     return 0;
 }
 
+/* check_relational - :value/:count's operator, RFC 5231 (exact case, as
+ * Pigeonhole) */
 static int check_relational(struct sv_parser *p, struct sv_node *n,
                             const struct sv_arg *v)
 {
@@ -687,8 +715,6 @@ static int check_tags(struct sv_parser *p, struct sv_node *n)
             if (val != NULL && check_relational(p, n, val) < 0)
                 return -1;
         } else if (kind == 'C') {
-            if (n->cmp_arg != NULL)
-                return -1;      /* not reached: duplicate above */
             if (check_comparator(p, n, val) < 0)
                 return -1;
         } else if (kind == 'A') {
@@ -737,6 +763,7 @@ static int check_pos(struct sv_parser *p, struct sv_node *n, int first)
     return 0;
 }
 
+/* validate - n against its grammar entry; paren: its tests came as a list */
 static int validate(struct sv_parser *p, struct sv_node *n, int paren)
 {
     const struct sv_def *d = n->def;
@@ -766,6 +793,12 @@ static int validate(struct sv_parser *p, struct sv_node *n, int paren)
     n->part = SV_ALL;
     if ((first = check_tags(p, n)) < 0 || check_pos(p, n, first) < 0)
         return -1;
+    if (n->cmp == SV_NUMERIC
+        && (n->match == SV_CONTAINS || n->match == SV_MATCHES))
+        return sv_parse_error(p, n->match_arg->line, n->match_arg->col,
+                              "the specified i;ascii-numeric comparator does"
+                              " not support sub-string matching as required"
+                              " by the :%s match type", n->match_arg->tag);
     if (n->match == SV_REGEX && check_regex(p, n) < 0)
         return -1;
     return d->validate ? d->validate(p, n) : 0;
@@ -813,7 +846,7 @@ static int parse_subtests(struct sv_parser *p, struct sv_node *n,
     if (p->tok.type == SV_T_ID && n->def->kind == SV_COMMAND
         && !(n->def->flags & (SV_F_TEST | SV_F_TESTLIST))
         && sv_grammar_find(p->tok.text, SV_TEST) == NULL)
-        return sv_parse_error(p, p->tok.line, p->tok.col, "missing "
+        return sv_parse_error(p, p->end_line, p->end_col, "missing "
                               "semicolon ';' after the %s command",
                               n->name);
     if (p->tok.type == SV_T_ID) {
@@ -864,6 +897,7 @@ static int new_node(struct sv_parser *p, enum sv_kind kind,
     return next(p);
 }
 
+/* parse_test - one test and what it holds, bounded in depth */
 static int parse_test(struct sv_parser *p, struct sv_node **out)
 {
     int paren, rc;
@@ -882,6 +916,8 @@ static int parse_test(struct sv_parser *p, struct sv_node **out)
 
 static int parse_block(struct sv_parser *p, struct sv_node **first);
 
+/* parse_command - one command, its tests and block; prev: the command
+ * before it */
 static int parse_command(struct sv_parser *p, struct sv_node **out,
                          enum sv_id prev)
 {
@@ -913,7 +949,7 @@ static int parse_command(struct sv_parser *p, struct sv_node **out,
                                   "of compound block '}', but found %s",
                                   sv_tok_name(p->tok.type));
     } else if (p->tok.type != SV_T_SEMI) {
-        return sv_parse_error(p, p->tok.line, p->tok.col, "expected end of "
+        return sv_parse_error(p, p->end_line, p->end_col, "expected end of "
                               "command ';' or the beginning of a compound "
                               "block '{', but found %s",
                               sv_tok_name(p->tok.type));
@@ -977,10 +1013,12 @@ static int read_script(const struct sieve_conf *conf, const char *path,
         errno = EISDIR;
         goto fail;
     }
-    if (conf->max_script_size && (uint64_t)st.st_size > conf->max_script_size) {
+    if (conf->max_script_size
+        && (uint64_t)st.st_size > conf->max_script_size) {
         close(fd);
         snprintf(err->text, sizeof(err->text), "script is too large "
-                 "(max %llu bytes)", (unsigned long long)conf->max_script_size);
+                 "(max %llu bytes)",
+                 (unsigned long long)conf->max_script_size);
         errno = EFBIG;
         return -1;
     }
@@ -1013,6 +1051,7 @@ fail:
     return -1;
 }
 
+/* free_one - one script's pool (the script lives in it) */
 static void free_one(struct sieve_script *s)
 {
     if (s != NULL)
@@ -1105,6 +1144,8 @@ static int resolve(struct sv_loader *ld, struct sv_parser *p, int depth)
     return 0;
 }
 
+/* parse_script - text as the script name, its includes resolved (depth: how
+ * deep it is included) */
 static int parse_script(struct sv_loader *ld, const char *name,
                         const char *text, size_t len, int depth,
                         struct sieve_script **out)
@@ -1165,7 +1206,8 @@ static int load(const struct sieve_conf *conf, const char *name,
     memset(err, 0, sizeof(*err));
     rc = parse_script(&ld, name, text, len, 0, &s);
     if (rc == 0 && ld.n > 0) {
-        s->includes = sv_pool_alloc(s->pool, (size_t)ld.n * sizeof(*s->includes));
+        s->includes = sv_pool_alloc(s->pool,
+                                    (size_t)ld.n * sizeof(*s->includes));
         if (s->includes == NULL) {
             snprintf(err->file, sizeof(err->file), "%s", name);
             snprintf(err->text, sizeof(err->text), "out of memory");

@@ -6,13 +6,15 @@
  * each value at most VAR_VALUE_MAX bytes: a longer value is cut (at a
  * character boundary), not an error, as RFC 5229 6 asks and Pigeonhole
  * does (sieve_variables_max_scope_size 255, max_variable_size 4k).
- * Names are identifiers of at most 63 characters (Pigeonhole's limit).
+ * Names are identifiers of at most 63 characters (Pigeonhole's limit),
+ * or such an identifier in the "global" namespace of RFC 6609 3.5
+ * ("global.NAME", which include.c keeps in step with the global).
  * Match variables ${0}..${31} (Pigeonhole's count; RFC 5229 asks for
- * 9) hold the last successful :matches or :regex.  Expansion happens only in scripts that required
- * "variables"; a reference that is not one (bad syntax, an unknown
- * namespace such as ${env.x}) stays as written.
+ * 9) hold the last successful :matches or :regex.  Expansion happens
+ * only in scripts that required "variables"; a reference that is not
+ * one (bad syntax, an unknown namespace such as ${env.x}, or
+ * ${global.x} without "include") stays as written.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,10 +27,14 @@
 #define VAR_VALUE_MAX 4096
 #define MATCH_VARS SV_MATCH_VARS
 
+#define NS_GLOBAL "global."       /* RFC 6609 3.5, with "include" */
+#define NS_GLOBAL_LEN 7
+
 struct var {
-    char name[VAR_NAME_MAX + 1];
+    char name[NS_GLOBAL_LEN + VAR_NAME_MAX + 1];
     char *val;
     size_t len;
+    int global;                 /* declared global: "global.NAME" too */
 };
 
 struct sv_vars {
@@ -94,22 +100,53 @@ static int set_value(char **dst, size_t *dlen, const char *value, size_t len)
     return 0;
 }
 
+/* ASCII classes and case, whatever the locale (RFC 5229 identifiers
+ * are ASCII; Pigeonhole's case modifiers change ASCII letters only) */
+static int a_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static int a_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static char a_lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+static char a_upper(char c)
+{
+    return c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+}
+
 /* is_identifier - name[0..len) is an RFC 5229 identifier we can hold */
 static int is_identifier(const char *name, size_t len)
 {
     size_t i;
 
     if (len == 0 || len > VAR_NAME_MAX
-        || !(isalpha((unsigned char)name[0]) || name[0] == '_'))
+        || !a_alpha(name[0]))
         return 0;
     for (i = 1; i < len; i++)
-        if (!(isalnum((unsigned char)name[i]) || name[i] == '_'))
+        if (!a_alpha(name[i]) && !a_digit(name[i]))
             return 0;
     return 1;
 }
 
-/* find - the variable named name[0..len), NULL when never set */
-static struct var *find(struct sv_vars *v, const char *name, size_t len)
+/* is_name - an identifier, or one in the "global" namespace */
+static int is_name(const char *name, size_t len)
+{
+    if (len > NS_GLOBAL_LEN && strncasecmp(name, NS_GLOBAL, NS_GLOBAL_LEN) == 0)
+        return is_identifier(name + NS_GLOBAL_LEN, len - NS_GLOBAL_LEN);
+    return is_identifier(name, len);
+}
+
+/* find_exact - the variable named name[0..len), NULL when never set */
+static struct var *find_exact(struct sv_vars *v, const char *name,
+                              size_t len)
 {
     int i;
 
@@ -118,6 +155,19 @@ static struct var *find(struct sv_vars *v, const char *name, size_t len)
             && strncasecmp(v->v[i].name, name, len) == 0)
             return &v->v[i];
     return NULL;
+}
+
+/* find - the variable name[0..len) refers to: "global.NAME" is NAME
+ * where this script declared NAME global (one value, two names) */
+static struct var *find(struct sv_vars *v, const char *name, size_t len)
+{
+    struct var *var;
+
+    if (len > NS_GLOBAL_LEN && strncasecmp(name, NS_GLOBAL, NS_GLOBAL_LEN) == 0
+        && (var = find_exact(v, name + NS_GLOBAL_LEN,
+                             len - NS_GLOBAL_LEN)) != NULL && var->global)
+        return var;
+    return find_exact(v, name, len);
 }
 
 /* match_index - the match variable a string of digits names, -1 when
@@ -148,7 +198,7 @@ static const char *get_n(struct sv_run *r, const char *name, size_t len,
     *vlen = 0;
     if (v == NULL || len == 0)
         return "";
-    if (isdigit((unsigned char)name[0])) {
+    if (a_digit(name[0])) {
         i = match_index(name, len);
         if (i < 0 || v->match[i] == NULL)
             return "";
@@ -176,7 +226,7 @@ int sv_var_set(struct sv_run *r, const char *name, const char *value,
     size_t nlen = strlen(name);
     struct var *var;
 
-    if (v == NULL || !is_identifier(name, nlen))
+    if (v == NULL || !is_name(name, nlen))
         return -1;
     var = find(v, name, nlen);
     if (var == NULL) {
@@ -189,6 +239,26 @@ int sv_var_set(struct sv_run *r, const char *name, const char *value,
         v->n++;
     }
     return set_value(&var->val, &var->len, value, len);
+}
+
+/* sv_var_global - name, declared global in the running script, is also
+ * what "global.NAME" reads and writes there: 0, or -1 as sv_var_set */
+int sv_var_global(struct sv_run *r, const char *name)
+{
+    struct var *var;
+    size_t len;
+
+    if (r->vars == NULL || find_exact(r->vars, name, strlen(name)) == NULL) {
+        const char *cur = sv_var_get(r, name, &len);
+
+        if (sv_var_set(r, name, cur, len) < 0)
+            return -1;
+    }
+    var = find_exact(r->vars, name, strlen(name));
+    if (var == NULL)
+        return -1;
+    var->global = 1;
+    return 0;
 }
 
 /* sv_match_vars_set - ${0}..${n-1} from v, the others emptied */
@@ -235,20 +305,24 @@ static int out_add(struct sv_run *r, int slot, size_t *o, const char *s,
 
 /*
  * ref_len - the length of the name in "${name}" at s (s after "${"), 0
- * when what follows is no reference we expand: digits, or an identifier
- * without a namespace (no namespace is supported)
+ * when what follows is no reference we expand: digits, an identifier,
+ * or with global (the script required "include") "global.identifier";
+ * any other namespace is unknown
  */
-static size_t ref_len(const char *s, const char *end)
+static size_t ref_len(const char *s, const char *end, int global)
 {
     const char *p = s;
 
-    if (p < end && isdigit((unsigned char)*p)) {
-        while (p < end && isdigit((unsigned char)*p))
+    if (p < end && a_digit(*p)) {
+        while (p < end && a_digit(*p))
             p++;
     } else {
-        while (p < end && (isalnum((unsigned char)*p) || *p == '_'))
+        if (global && end - p > NS_GLOBAL_LEN
+            && strncasecmp(p, NS_GLOBAL, NS_GLOBAL_LEN) == 0)
+            p += NS_GLOBAL_LEN;
+        while (p < end && (a_alpha(*p) || a_digit(*p)))
             p++;
-        if (!is_identifier(s, (size_t)(p - s)))
+        if (!is_name(s, (size_t)(p - s)))
             return 0;
     }
     return p < end && *p == '}' ? (size_t)(p - s) : 0;
@@ -269,6 +343,7 @@ const char *sv_string(struct sv_run *r, const struct sv_str *s, int slot,
                       size_t *len)
 {
     const char *p = s->s, *end = s->s + s->len, *val;
+    int global = r->script != NULL && (r->script->ext & SV_EXT_INCLUDE);
     size_t o = 0, n, vlen;
 
     *len = s->len;
@@ -287,7 +362,7 @@ const char *sv_string(struct sv_run *r, const struct sv_str *s, int slot,
         if (p == end)
             break;
         if (end - p >= 3 && p[1] == '{'
-            && (n = ref_len(p + 2, end)) > 0) {
+            && (n = ref_len(p + 2, end, global)) > 0) {
             val = get_n(r, p + 2, n, &vlen);
             if (out_add(r, slot, &o, val, vlen) < 0)
                 return s->s;
@@ -332,14 +407,14 @@ static void modify(const struct sv_node *n, char *b, size_t *len,
 
     for (i = 0; i < *len; i++) {
         if (tag(n, "lower"))
-            b[i] = (char)tolower((unsigned char)b[i]);
+            b[i] = a_lower(b[i]);
         else if (tag(n, "upper"))
-            b[i] = (char)toupper((unsigned char)b[i]);
+            b[i] = a_upper(b[i]);
     }
     if (*len > 0 && tag(n, "lowerfirst"))
-        b[0] = (char)tolower((unsigned char)b[0]);
+        b[0] = a_lower(b[0]);
     else if (*len > 0 && tag(n, "upperfirst"))
-        b[0] = (char)toupper((unsigned char)b[0]);
+        b[0] = a_upper(b[0]);
     if (tag(n, "quotewildcard")) {
         /* right to left in place: cap holds twice the input */
         size_t q = 0;

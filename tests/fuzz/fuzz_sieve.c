@@ -6,7 +6,8 @@
  * grammar entry, positional arguments of the types the entry asks for,
  * strings NUL-terminated with no NUL inside, positions 1-based; one that
  * does not must say where and why.  Freeing it must leave nothing
- * behind (LeakSanitizer).
+ * behind (LeakSanitizer).  Includes resolve against a scratch
+ * directory of a few scripts (one broken, two including each other).
  */
 #include "fuzz.h"
 
@@ -68,8 +69,58 @@ static void check_node(const struct sv_node *n, int depth)
         for (i = 0; i < n->ntests; i++)
             check_node(n->tests[i], depth + 1);
         check_node(n->block, depth + 1);
-        if (n->def->id == SV_INCLUDE && n->data != NULL)
-            fuzz_fail("an include resolved without directories");
+        if (n->def->id == SV_INCLUDE && n->data == NULL
+            && sv_tag(n, "optional") == NULL)
+            fuzz_fail("an include without its script");
+    }
+}
+
+/*
+ * Scripts to include, in one scratch directory for :personal and
+ * :global alike: "a" plain, "b" and "c" including each other (a cycle),
+ * "d" including "a" twice and "e" broken.
+ */
+static char incdir[64];
+
+static void incdir_cleanup(void)
+{
+    static const char *const names[] = {"a", "b", "c", "d", "e"};
+    char p[128];
+
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        snprintf(p, sizeof(p), "%s/%s.sieve", incdir, names[i]);
+        unlink(p);
+    }
+    rmdir(incdir);
+}
+
+static void incdir_make(void)
+{
+    static const struct {
+        const char *name, *text;
+    } files[] = {
+        {"a", "keep;\n"},
+        {"b", "require \"include\";\ninclude \"c\";\n"},
+        {"c", "require \"include\";\ninclude :once \"b\";\n"},
+        {"d", "require \"include\";\ninclude \"a\";\ninclude :global \"a\";"
+         "\nreturn;\n"},
+        {"e", "keep\n"},
+    };
+    const char *tmp = getenv("TMPDIR");
+    char p[128];
+    FILE *f;
+
+    if (tmp == NULL || *tmp != '/' || strlen(tmp) >= 30)
+        tmp = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+    snprintf(incdir, sizeof(incdir), "%s/lda-fuzz-inc.XXXXXX", tmp);
+    if (mkdtemp(incdir) == NULL)
+        fuzz_fail("mkdtemp '%s'", incdir);
+    atexit(incdir_cleanup);
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        snprintf(p, sizeof(p), "%s/%s.sieve", incdir, files[i].name);
+        if ((f = fopen(p, "w")) == NULL || fputs(files[i].text, f) < 0
+            || fclose(f) != 0)
+            fuzz_fail("write '%s'", p);
     }
 }
 
@@ -81,21 +132,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (size > 65536)
         return 0;
+    if (incdir[0] == '\0')
+        incdir_make();
     sieve_conf_defaults(&conf);
-    conf.personal_dir[0] = conf.global_dir[0] = '\0';
+    snprintf(conf.personal_dir, sizeof(conf.personal_dir), "%s", incdir);
+    snprintf(conf.global_dir, sizeof(conf.global_dir), "%s", incdir);
     if (sieve_parse_text(&conf, "fuzz.sieve", (const char *)data, size, &s,
                          &err) == 0) {
         if (s == NULL)
             fuzz_fail("parsed without a script");
         check_node(s->first, 0);
-        if (s->nincludes != 0)
-            fuzz_fail("includes without directories");
+        /* "a" and "d" are the only ones that load: each at most twice
+         * (personal and global) */
+        if (s->nincludes > 4)
+            fuzz_fail("%d includes", s->nincludes);
+        for (int i = 0; i < s->nincludes; i++) {
+            if (s->includes[i]->nincludes != 0)
+                fuzz_fail("an included script owns includes");
+            check_node(s->includes[i]->first, 0);
+        }
         sieve_script_free(s);
     } else {
         if (s != NULL)
             fuzz_fail("failed with a script");
-        if (err.text[0] == '\0' || strcmp(err.file, "fuzz.sieve") != 0
-            || err.line < 0 || err.col < 0)
+        if (err.text[0] == '\0' || err.line < 0 || err.col < 0
+            || (strcmp(err.file, "fuzz.sieve") != 0
+                && strncmp(err.file, incdir, strlen(incdir)) != 0))
             fuzz_fail("error '%s' at %s:%d:%d", err.text, err.file, err.line,
                       err.col);
     }

@@ -169,6 +169,30 @@ static const char BAD_BYTES[] =
     "\n"
     "K\xf6ln \xc3\xa9\n";
 
+/* a boundary is found by its prefix, the innermost first (Dovecot) */
+static const char PREFIX[] =
+    "Content-Type: multipart/mixed; boundary=\"b1\"\n"
+    "\n"
+    "--b1\n"
+    "Content-Type: multipart/alternative; boundary=\"b1-x\"\n"
+    "\n"
+    "--b1-x\n"
+    "\n"
+    "first\n"
+    "--b1-x\n"
+    "\n"
+    "second\n"
+    "--b1-x--\n"
+    "--b1  \n"
+    "\n"
+    "third\n"
+    "--b1X\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "fourth\n"
+    "--b1--junk\n"
+    "epilogue\n";
+
 static const char PLAIN[] =
     "From: a@b\n"
     "Subject: x\n"
@@ -263,6 +287,10 @@ static void test_body(void **state)
         {"bad type all", BAD_TYPE, SV_MIME_CONTENT, all, 1, "first\n", 1},
         {"bad bytes", BAD_BYTES, SV_MIME_TEXT, NULL, 0,
          "K\xef\xbf\xbdln \xc3\xa9\n", 1},
+        {"prefix text", PREFIX, SV_MIME_TEXT, NULL, 0,
+         "first|second|third|fourth", 4},
+        {"prefix multipart", PREFIX, SV_MIME_CONTENT, multi, 1,
+         "||epilogue\n", 3},
         {"qp", QP, SV_MIME_TEXT, NULL, 0,
          "softbreak, \xc3\xa9, trailing\nblank softx, bad =ZZ and =4\nend",
          1},

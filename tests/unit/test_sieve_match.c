@@ -475,6 +475,25 @@ static void test_expand(void **state)
     /* a script without "variables" keeps every string as written */
     script.ext = 0;
     EXPECT_STR("no variables", expand("${a}"), "${a}");
+    /* the global namespace (RFC 6609 3.5) needs "include" */
+    script.ext = SV_EXT_VARIABLES;
+    assert_int_equal(sv_var_set(&run, "global.g", "G", 1), 0);
+    EXPECT_STR("no include", expand("${global.g}"), "${global.g}");
+    script.ext = SV_EXT_VARIABLES | SV_EXT_INCLUDE;
+    EXPECT_STR("global", expand("${global.g}"), "G");
+    EXPECT_STR("global, case", expand("${GLOBAL.G}"), "G");
+    EXPECT_STR("global unset", expand("${global.none}"), "");
+    EXPECT_STR("other namespace", expand("${env.g}"), "${env.g}");
+    EXPECT_STR("global.", expand("${global.}"), "${global.}");
+    /* a declared global and global.NAME are one variable */
+    EXPECT_STR("apart", expand("${a}|${global.a}"), "abc|");
+    assert_int_equal(sv_var_global(&run, "a"), 0);
+    EXPECT_STR("one", expand("${a}|${global.a}"), "abc|abc");
+    assert_int_equal(sv_var_set(&run, "global.a", "new", 3), 0);
+    EXPECT_STR("set through global.", expand("${a}"), "new");
+    assert_int_equal(sv_var_global(&run, "fresh"), 0);
+    EXPECT_STR("fresh", expand("${global.fresh}"), "");
+    EXPECT_INT("bad", sv_var_global(&run, "no.pe"), -1);
     CHECKED();
 }
 

@@ -320,6 +320,9 @@ static const char msg[] =
     "Reply-To: ,\n"
     "X-Empty:\n"
     "X-Original-To: \"joe\"@x.org, \"j..o\"@y.org\n"
+    "Errors-To: a@b. c junk\n"
+    "Apparently-To: a b@c.d\n"
+    "X-Admin: a . b @c.d, x @y.z\n"
     "Resent-To: =?utf-8?q?J=C3=B6rg?= <jorg@x.de>\n"
     "Subject: =?utf-8?q?h=C3=A9llo?=\n"
     "  world\n"
@@ -533,6 +536,13 @@ static void test_address_test(void **state)
         /* names in encoded words do not hide the address */
         {"resent-to", "jorg@x.de", SV_IS, SV_CASEMAP, SV_ALL, 1},
         {"nothere", "0", SV_COUNT, SV_NUMERIC, SV_ALL, 1},
+        /* words after a bare domain are dropped; blanks between words
+         * of a bare local part make no address (as Dovecot reads them) */
+        {"errors-to", "a@b.c", SV_IS, SV_OCTET, SV_ALL, 1},
+        {"apparently-to", "a b@c.d", SV_IS, SV_OCTET, SV_ALL, 1},
+        {"apparently-to", "c.d", SV_IS, SV_OCTET, SV_DOMAIN, 0},
+        {"x-admin", "x@y.z", SV_IS, SV_OCTET, SV_ALL, 1},
+        {"x-admin", "1", SV_COUNT, SV_NUMERIC, SV_ALL, 1},
         /* quotes a local part does not need are dropped */
         {"x-original-to", "joe@x.org", SV_IS, SV_OCTET, SV_ALL, 1},
         {"x-original-to", "\"j..o\"@y.org", SV_IS, SV_OCTET, SV_ALL, 1},
@@ -613,6 +623,17 @@ static void test_envelope_test(void **state)
                   cases[i].part);
         EXPECT_INT(c, sv_test_envelope(&run, n), cases[i].want);
     }
+    /* a read error is a runtime error at the test */
+    run_start("s@x", "u@y");
+    mem.fail_at = 10;
+    n = tnode(&t, "subject", "x", SV_IS, SV_CASEMAP, SV_ALL);
+    n->line = 7;
+    n->col = 9;
+    EXPECT_INT("read error", sv_test_header(&run, n), -1);
+    EXPECT_INT("read error line", err.line, 7);
+    EXPECT_INT("read error col", err.col, 9);
+    EXPECT_HAS("read error", err.text, "read message");
+    run_end();
     /* "to" is the original recipient when there is one */
     run_start("s@x", "final@example.com");
     env.orig_to = "orig+tag@example.com";

@@ -61,6 +61,8 @@ static void test_valid(void **state)
         "require \"imap4flags\"; if hasflag :contains \"seen\" { stop; }",
         "require [\"imap4flags\", \"variables\"];\n"
         "if hasflag :is :comparator \"i;octet\" [\"v\"] \"x\" { stop; }",
+        "require \"variables\"; set \"a2345678901234567890123456789012345678"
+        "90123456789012345678901234\" \"\";",
         "require \"variables\"; set \"a\" \"b\"; set :lower :upperfirst "
         "\"c_1\" \"${a}\"; set :length :quotewildcard \"n\" \"x\";",
         "require \"variables\"; if string :matches \"${a}\" \"*\" { stop; }",
@@ -262,7 +264,9 @@ static void test_errors(void **state)
          "number exceeds integer limits"},
         /* structure */
         {"keep", 1, 5, "expected end of command ';'"},
-        {"keep }", 1, 6, "but found '}'"},
+        {"keep }", 1, 5, "but found '}'"},
+        {"# x\nkeep\ndiscard;", 2, 5, "missing semicolon ';' after the keep"},
+        {"keep \"a\"\n\n  }", 1, 9, "expected end of command ';'"},
         {"if true", 1, 8, "expected end of command"},
         {"if true {", 1, 10, "expected end of compound block '}'"},
         {"keep;\n}", 2, 1, "unexpected '}' found"},
@@ -281,7 +285,7 @@ static void test_errors(void **state)
         {"if true;", 1, 1, "requires a command block"},
         {"keep { stop; }", 1, 1, "does not accept a command block"},
         {"keep true;", 1, 6, "accepts no sub-tests"},
-        {"if true { stop; } else if true { stop; }", 1, 24, "missing "
+        {"if true { stop; } else if true { stop; }", 1, 23, "missing "
          "semicolon ';' after the else command"},
         {"keep;\nelse { stop; }", 2, 1, "must follow an if or elsif"},
         {"if true { stop; } keep; elsif true { stop; }", 1, 25,
@@ -343,6 +347,12 @@ static void test_errors(void **state)
          "unknown comparator 'i;foo'"},
         {"if header :comparator \"i;ascii-numeric\" \"a\" \"b\" { stop; }",
          1, 23, "unknown comparator 'i;ascii-numeric'"},
+        {"require \"comparator-i;ascii-numeric\";\nif header :contains "
+         ":comparator \"i;ascii-numeric\" \"a\" \"1\" { stop; }", 2, 11,
+         "does not support sub-string matching as required by the :contains"},
+        {"require \"comparator-i;ascii-numeric\";\nif header :comparator "
+         "\"i;ascii-numeric\" :matches \"a\" \"1\" { stop; }", 2, 41,
+         ":matches match type"},
         {"require \"relational\";\n"
          "if header :value \"GT\" \"a\" \"1\" { stop; }", 2, 18,
          "one of \"gt\""},
@@ -361,7 +371,8 @@ static void test_errors(void **state)
         {"redirect;", 1, 1, "requires 1 positional argument(s), but 0"},
         {"if header \"a\" { stop; }", 1, 4, "requires 2 positional"},
         {"redirect [\"a@b.c\"];", 1, 10, "expects a string as argument 1"},
-        {"require \"fileinto\"; fileinto [\"x\"];", 1, 30, "a string list was"},
+        {"require \"fileinto\"; fileinto [\"x\"];", 1, 30,
+         "a string list was"},
         {"redirect 5;", 1, 10, "expects a string as argument 1, but a "
          "number"},
         {"if exists 5 { stop; }", 1, 11, "expects a string list"},
@@ -373,6 +384,9 @@ static void test_errors(void **state)
          46, "invalid variable name '1v'"},
         {"require \"variables\";\nset \"a b\" \"c\";", 2, 5,
          "invalid variable name 'a b'"},
+        {"require \"variables\";\nset \"a23456789012345678901234567890123456"
+         "78901234567890123456789012345\" \"c\";", 2, 5,
+         "invalid variable name"},
         {"require \"include\"; global \"x\";", 1, 20,
          "requires that variables extension"},
         /* command checks */
@@ -672,6 +686,39 @@ static void test_limits(void **state)
     EXPECT_HAS("regex total", err.text, "too complex together");
     EXPECT_INT("regex total", err.line, 2);
     EXPECT_INT("regex total", err.col, 23 + 16 * 16);
+    /* 255 variables a script sets (names without case), and 255 globals
+     * besides; one more of either is an error */
+    for (int g = 0; g <= 1; g++) {
+        for (int total = 255; total <= 256; total++) {
+            o = (size_t)snprintf(text, cap, "require [\"variables\", "
+                                 "\"include\", \"imap4flags\"];\n");
+            for (i = 0; i < 300; i++)     /* 300 locals, in any case */
+                o += (size_t)snprintf(text + o, cap - o, "%s \"%c%d\" "
+                                      "\"x\";\n", i % 2 ? "set" : "addflag",
+                                      i % 3 ? 'v' : 'V', i % 255);
+            for (i = 0; g && i < total; i++)
+                o += (size_t)snprintf(text + o, cap - o,
+                                      "global \"g%d\";\n", i);
+            for (i = 0; !g && i < total; i++)
+                o += (size_t)snprintf(text + o, cap - o, "if hasflag "
+                                      "[\"v%d\", \"w%d\"] \"x\" {}\n", i,
+                                      i);
+            i = parse(text, &s, &err);
+            EXPECT_INT("vars", i, g && total == 255 ? 0 : -1);
+            if (i == 0) {
+                sieve_script_free(s);
+            } else if (g) {
+                EXPECT_HAS("vars", err.text, "new global variable 'g255' "
+                           "exceeds the limit");
+                EXPECT_INT("vars", err.line, 2 + 300 + 255);
+            } else {
+                /* v0..v254 are known: w0 is the 256th */
+                EXPECT_HAS("vars", err.text, "new variable 'w0' exceeds");
+                EXPECT_INT("vars", err.line, 2 + 300);
+                EXPECT_INT("vars", err.col, 19);
+            }
+        }
+    }
     /* a long list */
     o = (size_t)snprintf(text, cap, "if header \"a\" [");
     for (i = 0; i < 50000; i++)
@@ -748,7 +795,8 @@ static void test_include(void **state)
     EXPECT_INT("include", n->data == n->next->data, 1);
     EXPECT_INT("include", n->next->next->data != n->data, 1);
     EXPECT_INT("include", n->next->next->next->data == NULL, 1);
-    EXPECT_HAS("include", ((struct sieve_script *)n->data)->name, "/p/b.sieve");
+    EXPECT_HAS("include", ((struct sieve_script *)n->data)->name,
+               "/p/b.sieve");
     EXPECT_HAS("include", ((struct sieve_script *)n->next->next->data)->name,
                "/g/b.sieve");
     n = ((struct sieve_script *)n->data)->first->next;
