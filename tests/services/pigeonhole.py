@@ -16,8 +16,8 @@ The compared form: one action a line, "store F [flags: ...]", "keep F
 "vacation SENDER", "discard"; a runtime error adds "error NAME line N"
 first (NAME: the script's file name without ".sieve"), a script that does
 not compile is "compile-error NAME line N" alone.  Both sides then go
-through canon(): system flags in one case, flags sorted (their order
-means nothing), and "discard" only at the end, only when nothing is
+through canon(): system flags in one case, flags a set without case and
+sorted (their order means nothing), and "discard" only at the end, only when nothing is
 stored.
 """
 import os
@@ -115,9 +115,12 @@ def canon(lines):
             stored = True
             head, sep, fl = line.partition(" flags: ")
             if sep:
-                flags = sorted(SYSTEM_FLAGS.get(f.lower(), f)
-                               for f in fl.split())
-                line = head + sep + " ".join(flags)
+                # a set without case, the first spelling kept: what is
+                # stored (sieve-test's report may repeat "Y" as "y")
+                flags = {}
+                for f in fl.split():
+                    flags.setdefault(f.lower(), SYSTEM_FLAGS.get(f.lower(), f))
+                line = head + sep + " ".join(sorted(flags.values()))
         if line.startswith("compile-error"):
             stored = True
         res.append(line)

@@ -1,0 +1,5 @@
+# msg: plain.eml
+# args: -s copy-archive.sieve
+require "reject";
+keep;
+reject "x";
