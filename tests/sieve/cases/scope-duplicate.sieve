@@ -1,0 +1,3 @@
+# msg: plain.eml
+require ["duplicate", "fileinto"];
+if duplicate { fileinto "Dup"; }

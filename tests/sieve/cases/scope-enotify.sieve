@@ -1,0 +1,3 @@
+# msg: plain.eml
+require ["enotify"];
+notify "mailto:bob@example.com";

@@ -1,0 +1,3 @@
+# msg: plain.eml
+require ["environment", "variables", "fileinto"];
+if environment :matches "name" "*" { fileinto "${1}"; }

@@ -1,0 +1,3 @@
+# msg: plain.eml
+require ["ihave"];
+if ihave "fileinto" { keep; }
