@@ -20,6 +20,8 @@
 #
 # The caller sources tests/lib.sh first.  Run as root.
 
+# The spamtest and virustest settings, the same for lda-sieve (the
+# caller writes them into its lda.conf): Pigeonhole's names and syntax.
 PH_SPAM_CONF='sieve_spamtest_status_type = score
   sieve_spamtest_status_header = X-Spam-Score
   sieve_spamtest_max_value = 10
