@@ -81,6 +81,9 @@ def pigeonhole(text, sender, folder):
             out.append("discard")
     if compile_error:
         return ["compile-error %s" % errloc]
+    if not failed and "Performed actions:" not in text:
+        # a refused option or an unreadable file: no report to compare
+        return ["no report from sieve-test: " + " | ".join(text.splitlines())]
     if failed:
         return ["error %s" % errloc] + out + ["keep " + folder]
     return out + ([impl] if impl else [])
