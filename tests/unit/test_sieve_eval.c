@@ -298,7 +298,8 @@ static void test_core(void **state)
         {.name = "fileinto any name", .scripts = R(
              "require [\"fileinto\", \"copy\"];\n"
              "fileinto :copy \"a\tb\";\n"
-             "fileinto :copy \"a/b.c\"; fileinto :copy \"\xc3\xa9t\xc3\xa9\";"),
+             "fileinto :copy \"a/b.c\";\n"
+             "fileinto :copy \"\xc3\xa9t\xc3\xa9\";"),
          .want = "store a\tb\nstore a/b.c\nstore \xc3\xa9t\xc3\xa9\n"
          "keep INBOX"},
         {.name = "fileinto not utf-8", .scripts = R(
@@ -380,7 +381,8 @@ static void test_control(void **state)
         {.name = "header test", .scripts = R(
              "require \"fileinto\";\n"
              "if header :contains \"subject\" \"WORLD\" { fileinto \"H\"; }\n"
-             "if address :domain \"from\" \"example.org\" { fileinto \"D\"; }\n"
+             "if address :domain \"from\" \"example.org\"\n"
+             "{ fileinto \"D\"; }\n"
              "if exists \"x-nothing\" { fileinto \"X\"; }\n"
              "if size :under 10 { fileinto \"S\"; }"),
          .want = "store H\nstore D"},
