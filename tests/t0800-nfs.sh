@@ -147,7 +147,7 @@ check "... tmp/'s atime set to now" \
 SV=$TEST_TMP/sieve
 mkdir -p "$SV"
 cat > "$SV/script.sieve" <<'EOS'
-require ["fileinto", "imap4flags", "mailbox", "vacation"];
+require ["fileinto", "copy", "imap4flags", "mailbox", "vacation"];
 if header :contains "subject" "sieve over nfs" {
     fileinto :create :flags "\\Seen" "Junk";
     fileinto :copy :create "Lists/nfs";
