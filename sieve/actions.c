@@ -152,8 +152,8 @@ static int conflict(struct sv_run *r, const struct sv_node *n,
                                 "here: %.200s: line %d)", x->script, x->line);
             if (x->type == SIEVE_KEEP || x->type == SIEVE_REDIRECT)
                 return sv_error(r, n, "reject/ereject action conflicts with "
-                                "other action: the %s action (%.200s: line %d) "
-                                "tries to deliver the message", name(x),
+                                "other action: the %s action (%.200s: line "
+                                "%d) tries to deliver the message", name(x),
                                 x->script, x->line);
             if (x->type == SIEVE_VACATION)
                 return sv_error(r, n, "reject/ereject action conflicts with "
@@ -172,8 +172,8 @@ static int conflict(struct sv_run *r, const struct sv_node *n,
                                 name(x), x->script, x->line);
         } else if (is_reject(x)) {
             snprintf(text, sizeof(text), "reject/ereject action conflicts "
-                     "with other action: the %s action (%.200s: line %d) tries "
-                     "to deliver the message",
+                     "with other action: the %s action (%.200s: line %d) "
+                     "tries to deliver the message",
                      t == SIEVE_KEEP ? "store" : "redirect",
                      r->script ? r->script->name : "", n ? n->line : 0);
             return error_at(r, i, text);

@@ -17,6 +17,10 @@
 
 #include "actions.h"
 
+/* the longest flag set, in bytes with the blanks: Pigeonhole's
+ * sieve_variables_max_variable_size, the internal variable being one */
+#define SV_FLAGS_MAX 4096
+
 static const char *const system_flags[] = {
     "\\Answered", "\\Flagged", "\\Deleted", "\\Seen", "\\Draft", NULL
 };
@@ -65,9 +69,19 @@ static int find(char **v, int n, const char *f, size_t len)
     return -1;
 }
 
-/* add_split - the words of s added to *v; with check, only valid flags */
+/*
+ * add_split - the words of s added to *v; with check, only valid flags.
+ * A set holds at most SV_FLAGS_MAX bytes, as a variable's value does in
+ * vars.c: past it the rest of s is left out, which also bounds the time
+ * a huge literal can take inside one command.
+ */
 static int add_split(const char *s, char ***v, int *n, int check)
 {
+    size_t total = 0;
+    int i;
+
+    for (i = 0; i < *n; i++)
+        total += strlen((*v)[i]) + 1;
     while (*s) {
         size_t len;
         char **nv;
@@ -78,6 +92,8 @@ static int add_split(const char *s, char ***v, int *n, int check)
         if (len == 0)
             break;
         if ((!check || valid(s, len)) && find(*v, *n, s, len) < 0) {
+            if (total + len + 1 > SV_FLAGS_MAX)
+                break;
             nv = realloc(*v, (size_t)(*n + 1) * sizeof(*nv));
             if (nv == NULL)
                 return -1;
@@ -85,6 +101,7 @@ static int add_split(const char *s, char ***v, int *n, int check)
             if ((nv[*n] = strndup(s, len)) == NULL)
                 return -1;
             (*n)++;
+            total += len + 1;
         }
         s += len;
     }

@@ -1004,14 +1004,19 @@ static int read_script(const struct sieve_conf *conf, const char *path,
     int fd, e;
 
     *buf = NULL;
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO in the script's place must not hang the
+     * delivery; it is refused below, and means nothing to a file */
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0)
         goto fail;
     if (fstat(fd, &st) < 0)
         goto fail;
     if (!S_ISREG(st.st_mode)) {
-        errno = EISDIR;
-        goto fail;
+        close(fd);
+        snprintf(err->text, sizeof(err->text), "read '%s': not a regular "
+                 "file", path);
+        errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+        return -1;
     }
     if (conf->max_script_size
         && (uint64_t)st.st_size > conf->max_script_size) {

@@ -298,7 +298,8 @@ static void test_core(void **state)
         {.name = "fileinto any name", .scripts = R(
              "require [\"fileinto\", \"copy\"];\n"
              "fileinto :copy \"a\tb\";\n"
-             "fileinto :copy \"a/b.c\"; fileinto :copy \"\xc3\xa9t\xc3\xa9\";"),
+             "fileinto :copy \"a/b.c\";\n"
+             "fileinto :copy \"\xc3\xa9t\xc3\xa9\";"),
          .want = "store a\tb\nstore a/b.c\nstore \xc3\xa9t\xc3\xa9\n"
          "keep INBOX"},
         {.name = "fileinto not utf-8", .scripts = R(
@@ -380,7 +381,8 @@ static void test_control(void **state)
         {.name = "header test", .scripts = R(
              "require \"fileinto\";\n"
              "if header :contains \"subject\" \"WORLD\" { fileinto \"H\"; }\n"
-             "if address :domain \"from\" \"example.org\" { fileinto \"D\"; }\n"
+             "if address :domain \"from\" \"example.org\"\n"
+             "{ fileinto \"D\"; }\n"
              "if exists \"x-nothing\" { fileinto \"X\"; }\n"
              "if size :under 10 { fileinto \"S\"; }"),
          .want = "store H\nstore D"},
@@ -787,6 +789,47 @@ static void test_vacation(void **state)
     CHECKED();
 }
 
+/* test_flags_cap - a flag set stops growing at 4096 bytes */
+static void test_flags_cap(void **state)
+{
+    struct sieve_conf c;
+    struct sieve_script *s = NULL;
+    struct sieve_env env;
+    struct sieve_error err;
+    struct sieve_result res;
+    struct buf msg = { default_msg, sizeof(default_msg) - 1 };
+    size_t o, i, total = 0;
+    char *text;
+    int k;
+
+    (void)state;
+    conf_init(&c);
+    text = malloc(200000);
+    assert_non_null(text);
+    o = (size_t)sprintf(text, "require \"imap4flags\";\naddflag \"");
+    for (i = 0; i < 20000; i++)
+        o += (size_t)sprintf(text + o, "f%zu ", i);
+    strcpy(text + o, "\";\naddflag \"\\\\Seen\";\n");
+    memset(&env, 0, sizeof(env));
+    env.from = "a@b.c";
+    env.size = msg.len;
+    env.pread = buf_pread;
+    env.arg = &msg;
+    assert_int_equal(sieve_parse_text(&c, "cap", text, strlen(text), &s,
+                                      &err), 0);
+    assert_int_equal(sieve_execute(&c, &s, 1, &env, &res, &err), 0);
+    assert_int_equal(res.n, 1);
+    for (k = 0; k < res.act[0].nflags; k++)
+        total += strlen(res.act[0].flags[k]) + 1;
+    EXPECT_INT("cap", total <= 4096, 1);
+    EXPECT_INT("cap", total > 4000, 1);
+    EXPECT_STR("cap", res.act[0].flags[0], "f0");
+    sieve_result_free(&res);
+    sieve_script_free(s);
+    free(text);
+    CHECKED();
+}
+
 /* test_result_fields - script, line, create and implicit of actions */
 static void test_result_fields(void **state)
 {
@@ -929,6 +972,7 @@ int main(void)
         cmocka_unit_test(test_include),
         cmocka_unit_test(test_vacation),
         cmocka_unit_test(test_result_fields),
+        cmocka_unit_test(test_flags_cap),
         cmocka_unit_test(test_cpu_limit),
     };
 

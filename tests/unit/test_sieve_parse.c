@@ -805,6 +805,16 @@ static void test_include(void **state)
                SV_DISCARD);
     sieve_script_free(s);
 
+    /* a directory or a FIFO is no script (and does not block) */
+    snprintf(p, sizeof(p), "%s/p/fifo.sieve", dir);
+    assert_int_equal(mkfifo(p, 0600), 0);
+    EXPECT_INT("fifo", load("p", "fifo.sieve", &s, &err), -1);
+    EXPECT_INT("fifo", errno == ENOENT, 0);
+    EXPECT_HAS("fifo", err.file, "fifo.sieve");
+    EXPECT_HAS("fifo", err.text, "not a regular file");
+    EXPECT_INT("dir", load("p", "", &s, &err), -1);
+    EXPECT_INT("dir", errno, EISDIR);
+
     /* a symlink is followed */
     snprintf(p, sizeof(p), "%s/p/a.sieve", dir);
     snprintf(q, sizeof(q), "%s/p/active.sieve", dir);
