@@ -520,9 +520,9 @@ static int check_relational(struct sv_parser *p, struct sv_node *n,
 
 /*
  * sv_regex_size - an estimate of how big regcomp makes pattern re: the
- * atoms counted once, each bounded repetition multiplying its atom (glibc
- * copies the subexpression that many times: "((((a{9}){9}){9}){9}){9}"
- * and a few levels more take minutes and gigabytes).  Saturates at
+ * atoms counted once, each bounded repetition or "+" multiplying its
+ * atom (glibc copies the subexpression: "((((a{9}){9}){9}){9}){9}" and a
+ * few levels more, or "a" and 40 "+", take minutes and gigabytes).  Saturates at
  * SV_REGEX_MAX + 1; SIZE_MAX past 64 levels of groups.
  */
 static size_t sat(size_t x)
@@ -590,13 +590,18 @@ size_t sv_regex_size(const char *re)
                 p++;
             if (n < m)
                 n = m;
-            /* the atom is counted once already */
+            /* the atom is counted once already; a repetition after this
+             * one repeats all the copies */
             cur = sat(cur + sat(atom * (n > 0 ? n - 1 : 0)));
-            atom = 0;
+            atom = sat(atom * (n > 0 ? n : 1));
             continue;
-        case '*': case '+': case '?':
+        case '+':
+            /* glibc makes "x+" "xx*": "x++++" doubles four times */
             cur = sat(cur + atom);
-            atom = 0;
+            atom = sat(atom * 2);
+            p++;
+            continue;
+        case '*': case '?':
             p++;
             continue;
         default:
