@@ -96,8 +96,8 @@ static void test_valid(void **state)
         "if address :count \"ne\" :all \"to\" \"2\" { stop; }",
         "require \"regex\"; if header :regex \"s\" \"^a(b|c)+$\" { stop; }",
         "require \"regex\"; if header :regex \"s\" [\"((a{200}){200})\", "
-        "\"[0-9]{3}-[0-9]{4}\", \"[]a[:alpha:]]{2,}\", \"a++++++++\"] "
-        "{ stop; }",
+        "\"[0-9]{3}-[0-9]{4}\", \"[]a[:alpha:]]{2,}\", \"a++++++++\", "
+        "\"((((((x*)+)+)+)+)+)+\", \"(a|)+.*?\"] { stop; }",
         "require \"body\"; if body :contains \"x\" { stop; }",
         "require \"body\"; if body :raw :is \"x\" { stop; }",
         "require \"body\";\n"
@@ -367,6 +367,10 @@ static void test_errors(void **state)
          "{ stop; }", 2, 22, "too complex"},
         {"require \"regex\";\nif header :regex \"a\" \"[[:alpha:]]+++++++++++"
          "+++++++++\" { stop; }", 2, 22, "too complex"},
+        {"require \"regex\";\nif header :regex \"a\" \"x*++++++++++++\" "
+         "{ stop; }", 2, 22, "too complex"},
+        {"require \"regex\";\nif header :regex \"a\" \"((((((((((((x?)+)+)+)+"
+         ")+)+)+)+)+)+)+)+\" { stop; }", 2, 22, "too complex"},
         {"if header \"a\" :is \"b\" { stop; }", 1, 15,
          "unexpected tagged argument ':is' while validating positional"},
         /* positional */
