@@ -168,9 +168,10 @@ int sv_address_header_ok(const char *name);
 
 /* match.c: regcomp(3) for Sieve's :regex, or REG_ESPACE without
  * compiling when the expression's compiled form would pass
- * SV_REGEX_MAX_COST nodes (nested repetitions: "o+++...", "(a{99}){99}")
- * that glibc would try to allocate */
-#define SV_REGEX_MAX_COST 100000UL
+ * SV_REGEX_MAX_COST nodes (nested repetitions: "o+++...", "(a{99}){99}"):
+ * glibc's memory grows with them, its time as their square (8192 nodes:
+ * some 50 ms; 65536: seconds) */
+#define SV_REGEX_MAX_COST 8192UL
 struct re_pattern_buffer;
 int sv_regcomp(struct re_pattern_buffer *re, const char *key, int flags);
 

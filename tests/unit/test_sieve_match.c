@@ -168,6 +168,9 @@ static void test_comparators(void **state)
         /* compiled forms that would take gigabytes: refused */
         {SV_CASEMAP, SV_REGEX, 0, "oo", "o++++++++++++++++++++++++++++++++", -1},
         {SV_CASEMAP, SV_REGEX, 0, "a", "((a{99}){99}){99}", -1},
+        {SV_CASEMAP, SV_REGEX, 0, "a", "Da++++++*+++++++++b", -1},
+        {SV_CASEMAP, SV_REGEX, 0, "a", "(.{0,100}x){0,99}", -1},
+        {SV_CASEMAP, SV_REGEX, 0, "ab ", "(.{0,100} ){0,20}", 1},
         {SV_CASEMAP, SV_REGEX, 0, "a", "(((((((((((((((((((a+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+", -1},
         /* ordinary ones are not */
         {SV_CASEMAP, SV_REGEX, 0, "10.0.0.1",
