@@ -166,4 +166,13 @@ const struct sv_arg *sv_tag(const struct sv_node *n, const char *name);
  * 5.1: headers holding address lists, Pigeonhole's list) */
 int sv_address_header_ok(const char *name);
 
+/* match.c: regcomp(3) for Sieve's :regex, or REG_ESPACE without
+ * compiling when the expression's compiled form would pass
+ * SV_REGEX_MAX_COST nodes (nested repetitions: "o+++...", "(a{99}){99}"):
+ * glibc's memory grows with them, its time as their square (8192 nodes:
+ * some 50 ms; 65536: seconds) */
+#define SV_REGEX_MAX_COST 8192UL
+struct re_pattern_buffer;
+int sv_regcomp(struct re_pattern_buffer *re, const char *key, int flags);
+
 #endif

@@ -88,8 +88,8 @@ int sv_parse_error(struct sv_parser *p, int line, int col,
  * before regcomp, which takes minutes and gigabytes on a few nested
  * {n} of 40 bytes.  For patterns built at run time too.
  */
-#define SV_REGEX_MAX 100000
-#define SV_REGEX_TOTAL 1000000 /* all the constant patterns of a script */
+#define SV_REGEX_MAX 50000
+#define SV_REGEX_TOTAL 300000  /* all the constant patterns of a script */
 size_t sv_regex_size(const char *re);
 
 /* sv_utf8_valid - whether s[0..len) is well-formed UTF-8 */

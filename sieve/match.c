@@ -17,7 +17,8 @@
  * :matches or :contains is a runtime error rather than minutes of CPU.
  * Captures give each "*" as few characters as possible, left to right
  * (RFC 5229 3.2).  :regex is POSIX extended (regcomp), compiled for
- * each key on each use; a key that does not compile matches nothing.
+ * each key on each use; a key that does not compile matches nothing,
+ * one whose compiled form would be huge is a runtime error.
  * Keys are expanded into sv_string's slot 3.
  */
 #include <regex.h>
@@ -232,6 +233,133 @@ static int matches(struct sv_match_ctx *m, const char *v, size_t len,
     return 1;
 }
 
+/* sat - a + b * c, saturated well below overflow */
+static unsigned long sat(unsigned long a, unsigned long b, unsigned long c)
+{
+    const unsigned long cap = 1UL << 40;
+
+    if (b > cap || c > cap || b * c > cap || a + b * c > cap)
+        return cap;
+    return a + b * c;
+}
+
+/* bound - the largest count of "{n}", "{n,}" or "{n,m}" at p (p after
+ * "{"), 0 when it is no bound; *end gets what follows it */
+static unsigned long bound(const char *p, const char **end)
+{
+    unsigned long n = 0, m = 0;
+    int digits = 0;
+
+    for (; *p >= '0' && *p <= '9'; p++, digits++)
+        n = n < 100000 ? n * 10 + (unsigned long)(*p - '0') : n;
+    if (digits == 0)
+        return 0;
+    if (*p == ',')
+        for (p++; *p >= '0' && *p <= '9'; p++)
+            m = m < 100000 ? m * 10 + (unsigned long)(*p - '0') : m;
+    if (*p != '}')
+        return 0;
+    *end = p + 1;
+    return (m > n ? m : n) + 1;
+}
+
+/*
+ * regex_cost - a bound on the nodes glibc's regcomp builds for the
+ * extended expression re: it copies an atom once for "+" and up to its
+ * bound for "{n,m}", and nested repetitions multiply ("o++++..." or
+ * "((a{99}){99}){99}" would take gigabytes)
+ */
+static unsigned long regex_cost(const char *re)
+{
+    unsigned long sum[33], last = 0;
+    const char *p = re, *end;
+    int depth = 0;
+
+    sum[0] = 0;
+    while (*p != '\0') {
+        unsigned long times = 0;
+
+        switch (*p) {
+        case '(':
+            if (depth == 32)
+                return 1UL << 40;
+            sum[++depth] = 0;
+            p++;
+            last = 0;
+            continue;
+        case ')':
+            if (depth > 0) {
+                last = sum[depth--];
+                sum[depth] = sat(sum[depth], last, 1);
+                p++;
+                continue;
+            }
+            break;
+        case '|':
+            p++;
+            last = 0;
+            continue;
+        case '*': case '+': case '?':
+            times = 2;
+            p++;
+            break;
+        case '{':
+            times = bound(p + 1, &end);
+            if (times > 0)
+                p = end;
+            break;
+        case '[':
+            /* a bracket expression is one atom: skip to its "]" */
+            end = p + 1;
+            if (*end == '^')
+                end++;
+            if (*end == ']')
+                end++;
+            while (*end != '\0' && *end != ']') {
+                if (*end == '[' && (end[1] == ':' || end[1] == '.'
+                                    || end[1] == '=')) {
+                    const char *close = strchr(end + 2, end[1]);
+
+                    end = close != NULL && close[1] == ']' ? close + 1
+                        : end + 1;
+                }
+                end++;
+            }
+            p = *end != '\0' ? end : end - 1;
+            break;
+        case '\\':
+            if (p[1] != '\0')
+                p++;
+            break;
+        default:
+            break;
+        }
+        if (times > 0) {
+            /* the atom before is there times over */
+            sum[depth] = sat(sum[depth], last, times - 1);
+            last = sat(0, last, times);
+            continue;
+        }
+        last = 1;
+        sum[depth] = sat(sum[depth], 1, 1);
+        p++;
+    }
+    while (depth > 0) {
+        depth--;
+        sum[depth] = sat(sum[depth], sum[depth + 1], 1);
+    }
+    return sum[0];
+}
+
+/* sv_regcomp - regcomp, but REG_ESPACE for an expression whose compiled
+ * form would be huge (see regex_cost) */
+int sv_regcomp(regex_t *re, const char *key, int flags)
+{
+    if (regex_cost(key) > SV_REGEX_MAX_COST)
+        return REG_ESPACE;
+    return regcomp(re, key, flags);
+}
+
 /* regex - :regex of v against key, groups to match variables */
 static int regex(struct sv_match_ctx *m, const char *v, size_t len,
                  const char *key)
@@ -247,7 +375,10 @@ static int regex(struct sv_match_ctx *m, const char *v, size_t len,
         flags |= REG_ICASE;
     if (!want)
         flags |= REG_NOSUB;
-    if (regcomp(&re, key, flags) != 0)
+    rc = sv_regcomp(&re, key, flags);
+    if (rc == REG_ESPACE)
+        return sv_error(m->r, m->n, "regex: expression too complex");
+    if (rc != 0)
         return 0;
     s = malloc(len + 1);        /* regexec needs a terminated string */
     if (s == NULL) {

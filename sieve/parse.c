@@ -519,29 +519,70 @@ static int check_relational(struct sv_parser *p, struct sv_node *n,
 }
 
 /*
- * sv_regex_size - an estimate of how big regcomp makes pattern re: the
- * atoms counted once, each bounded repetition multiplying its atom (glibc
- * copies the subexpression that many times: "((((a{9}){9}){9}){9}){9}"
- * and a few levels more take minutes and gigabytes).  Saturates at
- * SV_REGEX_MAX + 1; SIZE_MAX past 64 levels of groups.
+ * sv_regex_size - an estimate of how big regcomp makes pattern re, and
+ * how long it takes: each atom counts once, a bounded repetition or "+"
+ * multiplies its operand (glibc copies the subexpression: "x{9}" nested
+ * seven times, or "x" and forty "+", take minutes and gigabytes), and
+ * squares the factor when the operand matches the empty string (the
+ * epsilon closures then grow with the copies: "x*" and twelve "+" take
+ * ten seconds).  Saturates at SV_REGEX_MAX + 1, which also stands for
+ * more than 64 levels of groups.
  */
 static size_t sat(size_t x)
 {
     return x > SV_REGEX_MAX ? SV_REGEX_MAX + 1 : x;
 }
 
+struct rx_est {
+    size_t cur;                 /* the group so far */
+    int seq_null;               /* its current branch matches "" so far */
+    int alt_null;               /* an earlier branch matches "" */
+    size_t atom;                /* the operand the next operator applies to */
+    int atom_null, have_atom;
+};
+
+/* rx_close - the operand is complete: add it to the group */
+static void rx_close(struct rx_est *e)
+{
+    if (e->have_atom) {
+        e->cur = sat(e->cur + e->atom);
+        e->seq_null &= e->atom_null;
+        e->have_atom = 0;
+    }
+}
+
+/* rx_atom - a new operand of size and emptiness */
+static void rx_atom(struct rx_est *e, size_t size, int null)
+{
+    rx_close(e);
+    e->atom = size;
+    e->atom_null = null;
+    e->have_atom = 1;
+}
+
+/* rx_repeat - the operand repeated up to n times */
+static void rx_repeat(struct rx_est *e, size_t n, int min_zero)
+{
+    if (!e->have_atom)
+        return;
+    n = sat(n ? n : 1);
+    e->atom = sat(e->atom * (e->atom_null ? sat(n * n) : n));
+    e->atom_null |= min_zero;
+}
+
 size_t sv_regex_size(const char *re)
 {
-    size_t stack[64], cur = 0, atom = 0, m, n;
-    int depth = 0;
+    struct rx_est stack[64], e = {.seq_null = 1};
     const char *p = re;
+    size_t m, n;
+    int depth = 0, g;
 
     while (*p) {
         switch (*p) {
         case '\\':
             p += p[1] ? 2 : 1;
-            atom = 1;
-            break;
+            rx_atom(&e, 1, 0);
+            continue;
         case '[':
             p++;
             if (*p == '^')
@@ -550,36 +591,48 @@ size_t sv_regex_size(const char *re)
                 p++;
             while (*p && *p != ']') {
                 if (*p == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
-                    const char *e = strchr(p + 2, p[1]);
+                    const char *end = strchr(p + 2, p[1]);
 
-                    p = e != NULL && e[1] == ']' ? e + 2 : p + 1;
+                    p = end != NULL && end[1] == ']' ? end + 2 : p + 1;
                 } else {
                     p++;
                 }
             }
             if (*p)
                 p++;
-            atom = 1;
-            break;
+            rx_atom(&e, 1, 0);
+            continue;
         case '(':
             if (depth == 64)
-                return SIZE_MAX;
-            stack[depth++] = cur;
-            cur = 0;
+                return SV_REGEX_MAX + 1;
+            rx_close(&e);
+            stack[depth++] = e;
+            e = (struct rx_est){.seq_null = 1};
             p++;
-            continue;           /* no atom yet */
+            continue;
+        case '|':
+            rx_close(&e);
+            e.alt_null |= e.seq_null;
+            e.seq_null = 1;
+            p++;
+            continue;
         case ')':
-            atom = cur ? cur : 1;
-            cur = depth > 0 ? stack[--depth] : 0;
+            rx_close(&e);
+            m = e.cur ? e.cur : 1;
+            g = e.alt_null | e.seq_null;
+            if (depth > 0)
+                e = stack[--depth];
+            else
+                e = (struct rx_est){.seq_null = 1};
+            rx_atom(&e, m, g);
             p++;
-            break;
+            continue;
         case '{':
-            m = n = 0;
-            for (p++; *p >= '0' && *p <= '9'; p++)
+            for (m = 0, p++; *p >= '0' && *p <= '9'; p++)
                 m = sat(m * 10 + (size_t)(*p - '0'));
             n = m;
             if (*p == ',') {
-                n = m + 1;      /* open: at least one copy more */
+                n = m + 1;      /* open: one copy more and a star */
                 if (p[1] >= '0' && p[1] <= '9')
                     for (n = 0, p++; *p >= '0' && *p <= '9'; p++)
                         n = sat(n * 10 + (size_t)(*p - '0'));
@@ -588,29 +641,34 @@ size_t sv_regex_size(const char *re)
                 p++;
             if (*p)
                 p++;
-            if (n < m)
-                n = m;
-            /* the atom is counted once already */
-            cur = sat(cur + sat(atom * (n > 0 ? n - 1 : 0)));
-            atom = 0;
+            rx_repeat(&e, n < m ? m : n, m == 0);
             continue;
-        case '*': case '+': case '?':
-            cur = sat(cur + atom);
-            atom = 0;
+        case '+':
+            /* glibc makes "x+" "xx*" */
+            rx_repeat(&e, 2, 0);
+            p++;
+            continue;
+        case '*': case '?':
+            if (e.have_atom)
+                e.atom_null = 1;
+            p++;
+            continue;
+        case '^': case '$':
+            rx_atom(&e, 1, 1);
             p++;
             continue;
         default:
+            rx_atom(&e, 1, 0);
             p++;
-            atom = 1;
-            break;
+            continue;
         }
-        cur = sat(cur + atom);
     }
+    rx_close(&e);
     while (depth > 0) {
         depth--;
-        cur = sat(cur + stack[depth]);
+        e.cur = sat(e.cur + stack[depth].cur);
     }
-    return cur;
+    return e.cur;
 }
 
 /* check_regex - the constant keys of a :regex test compile */

@@ -647,6 +647,11 @@ static void test_include(void **state)
              "require [\"include\", \"fileinto\"];\n"
              "include :personal \"stop\";\nfileinto \"Main\";"),
          .want = "store S\nkeep INBOX"},
+        {.name = "stop in an include of a before script", .scripts = R(
+             "require [\"include\", \"fileinto\"];\n"
+             "include :personal \"stop\";\nfileinto \"After\";",
+             "require \"fileinto\"; fileinto \"User\";"),
+         .want = "store S\nstore User"},
         {.name = "optional missing", .scripts = R(
              "require [\"include\", \"fileinto\"];\n"
              "include :personal :optional \"missing\";\nfileinto \"M\";"),

@@ -165,6 +165,19 @@ static void test_comparators(void **state)
         {SV_CASEMAP, SV_REGEX, 0, "a+b", "a\\+b", 1},
         {SV_CASEMAP, SV_REGEX, 0, "x", "a|x", 1},      /* extended */
         {SV_NUMERIC, SV_REGEX, 0, "1", "1", -1},
+        /* compiled forms that would take gigabytes: refused */
+        {SV_CASEMAP, SV_REGEX, 0, "oo", "o++++++++++++++++++++++++++++++++", -1},
+        {SV_CASEMAP, SV_REGEX, 0, "a", "((a{99}){99}){99}", -1},
+        {SV_CASEMAP, SV_REGEX, 0, "a", "Da++++++*+++++++++b", -1},
+        {SV_CASEMAP, SV_REGEX, 0, "a", "(.{0,100}x){0,99}", -1},
+        {SV_CASEMAP, SV_REGEX, 0, "ab ", "(.{0,100} ){0,20}", 1},
+        {SV_CASEMAP, SV_REGEX, 0, "a", "(((((((((((((((((((a+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+", -1},
+        /* ordinary ones are not */
+        {SV_CASEMAP, SV_REGEX, 0, "10.0.0.1",
+         "^[0-9]{1,3}(\\.[0-9]{1,3}){3}$", 1},
+        {SV_CASEMAP, SV_REGEX, 0, "x]y", "[]a]y", 1},
+        {SV_CASEMAP, SV_REGEX, 0, "b", "[[:alpha:]]+", 1},
+        {SV_CASEMAP, SV_REGEX, 0, "aaaa", "a{2,4}(b|a{0,2})?$", 1},
         /* :value, ordering of each comparator */
         {SV_CASEMAP, SV_VALUE, SV_EQ, "abc", "ABC", 1},
         {SV_OCTET, SV_VALUE, SV_EQ, "abc", "ABC", 0},
