@@ -203,7 +203,7 @@ FUZZ_CC = clang-14
 FUZZ_SECONDS ?= 10
 FUZZ = header message recipient template rfc2047 addr config \
        userdb_passwd userdb_tcp endpoint secrets quota mdname event lmtp \
-       sieve sieve_run
+       sieve sieve_run sieve_mime
 FUZZ_BIN = $(FUZZ:%=build/fuzz/fuzz_%)
 FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 $(WARN) \
               -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
