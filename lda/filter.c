@@ -173,7 +173,7 @@ static int exists(void *arg, const char *folder)
 
     if (strcasecmp(folder, "INBOX") == 0)
         return 1;
-    if (mdname_folder(folder, name, sizeof(name)) < 0)
+    if (mdname_imap_folder(folder, name, sizeof(name)) < 0)
         return 0;
     snprintf(path, sizeof(path), "%s/%s", c->md.root, name);
     return c->b->ops->stat(c->b, path, &sb) == 0 && sb.is_dir;
@@ -422,6 +422,7 @@ int filter_commit(struct delivery *c, const char *deflt, struct status *st)
             continue;
         cp = &f->copies[f->ncopies++];
         cp->folder = a->folder ? a->folder : deflt;
+        cp->imap = strcmp(cp->folder, deflt) != 0;
         cp->create = a->create;
         info(a, cp->info, sizeof(cp->info));
         for (j = 0; j < a->nflags; j++)
