@@ -261,10 +261,13 @@ static void test_core(void **state)
              "redirect :copy \"<a@b.c>\"; redirect :copy \"Bob <d@e.f>\";\n"
              "redirect :copy \" g@h.i \";\n"),
          .want = "redirect a@b.c\nredirect d@e.f\nredirect g@h.i\nkeep INBOX"},
+        /* a constant list is a compile error (test_sieve_parse); one made
+         * at run time is a runtime error */
         {.name = "redirect two addresses", .scripts = R(
-             "redirect \"a@b.c, d@e.f\";"),
+             "require \"variables\"; set \"a\" \"a@b.c, d@e.f\";\n"
+             "redirect \"${a}\";"),
          .want_rc = 1, .want = "keep INBOX",
-         .want_err = "s0:1: specified redirect address 'a@b.c, d@e.f' is"},
+         .want_err = "s0:2: specified redirect address 'a@b.c, d@e.f' is"},
         {.name = "redirect invalid", .scripts = R(
              "require \"variables\"; set \"a\" \"nobody\";\n"
              "redirect \"${a}\";"),
