@@ -25,6 +25,8 @@ static int set_full(void *base, const struct conf_key *k, const char *v,
                     const char *where, struct status *st);
 static int set_mode(void *base, const struct conf_key *k, const char *v,
                     const char *where, struct status *st);
+static int set_period(void *base, const struct conf_key *k, const char *v,
+                      const char *where, struct status *st);
 
 static const struct conf_key general_keys[] = {
     {"maildir", STR(maildir), "~/Maildir/", NULL},
@@ -64,6 +66,48 @@ static const struct conf_key lmtp_keys[] = {
     {NULL, CONF_STR, 0, 0, NULL, NULL},
 };
 
+#define SSTR(f) CONF_STR, CONF_FIELD(struct sieve_settings, f)
+#define CSTR(f) CONF_STR, CONF_FIELD(struct sieve_settings, conf.f)
+#define CNUM(t, f) t, offsetof(struct sieve_settings, conf.f), 0
+#define TEXT(kind, i) {"sieve_" #kind "test_text_value" #i, \
+                       CSTR(kind##_text_value[i]), "", NULL}
+
+/* Sieve: each key is Pigeonhole's of the same name (lda.conf(5)). */
+static const struct conf_key sieve_keys[] = {
+    {"sieve", SSTR(script), "~/.dovecot.sieve", NULL},
+    {"sieve_dir", SSTR(personal_dir), "~/sieve", NULL},
+    {"sieve_global_dir", CSTR(global_dir), "/etc/lda/sieve", NULL},
+    {"sieve_before", SSTR(before), "", NULL},
+    {"sieve_after", SSTR(after), "", NULL},
+    {"sieve_max_script_size", CNUM(CONF_SIZE, max_script_size), "1M", NULL},
+    {"sieve_max_actions", CNUM(CONF_COUNT, max_actions), "32", NULL},
+    {"sieve_max_redirects", CNUM(CONF_COUNT, max_redirects), "4", NULL},
+    {"sieve_max_cpu_time", CNUM(CONF_FUNC, max_cpu_time), "30s", set_period},
+    {"sieve_vacation_min_period", CNUM(CONF_FUNC, vacation_min_period),
+     "1d", set_period},
+    {"sieve_vacation_max_period", CNUM(CONF_FUNC, vacation_max_period),
+     "90d", set_period},
+    {"sieve_vacation_default_period",
+     CNUM(CONF_FUNC, vacation_default_period), "7d", set_period},
+    {"sieve_redirect_envelope_from", SSTR(redirect_from), "sender", NULL},
+    {"sieve_spamtest_status_type", CSTR(spam_status_type), "", NULL},
+    {"sieve_spamtest_status_header", CSTR(spam_status_header), "", NULL},
+    {"sieve_spamtest_max_header", CSTR(spam_max_header), "", NULL},
+    {"sieve_spamtest_max_value", CSTR(spam_max_value), "", NULL},
+    TEXT(spam, 1), TEXT(spam, 2), TEXT(spam, 3), TEXT(spam, 4),
+    TEXT(spam, 5), TEXT(spam, 6), TEXT(spam, 7), TEXT(spam, 8),
+    TEXT(spam, 9), TEXT(spam, 10),
+    {"sieve_virustest_status_type", CSTR(virus_status_type), "", NULL},
+    {"sieve_virustest_status_header", CSTR(virus_status_header), "", NULL},
+    {"sieve_virustest_max_header", CSTR(virus_max_header), "", NULL},
+    {"sieve_virustest_max_value", CSTR(virus_max_value), "", NULL},
+    TEXT(virus, 1), TEXT(virus, 2), TEXT(virus, 3), TEXT(virus, 4),
+    TEXT(virus, 5), TEXT(virus, 6), TEXT(virus, 7), TEXT(virus, 8),
+    TEXT(virus, 9), TEXT(virus, 10),
+    {"sendmail_path", SSTR(sendmail), "/usr/sbin/sendmail", NULL},
+    {NULL, CONF_STR, 0, 0, NULL, NULL},
+};
+
 /* The key tables that make lda.conf, each at its place in struct config. */
 static const struct {
     const struct conf_key *keys;
@@ -73,6 +117,7 @@ static const struct {
     {userdb_tcp_keys, 0},
     {nfs_keys, offsetof(struct config, nfs)},
     {lmtp_keys, offsetof(struct config, lmtp)},
+    {sieve_keys, offsetof(struct config, sieve)},
 };
 
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
@@ -139,6 +184,32 @@ static int set_mode(void *base, const struct conf_key *k, const char *v,
     return 0;
 }
 
+/*
+ * set_period - a time that may be 0 or longer than conf_time's day:
+ * "0", "30s", "7d" (Pigeonhole's vacation periods run to 90 days)
+ */
+static int set_period(void *base, const struct conf_key *k, const char *v,
+                      const char *where, struct status *st)
+{
+    static const char units[] = "smhd";
+    static const uint64_t mult[] = {1, 60, 3600, 86400};
+    uint64_t *field = (uint64_t *)((char *)base + k->off);
+    unsigned long long n;
+    const char *u;
+    char *end;
+
+    if (conf_decimal(v, &n, &end) < 0 || n > 100ULL * 365 * 86400)
+        return bad_value(k, v, where, st);
+    if (*end != '\0') {
+        u = strchr(units, *end | 0x20);
+        if (u == NULL || *u == '\0' || end[1] != '\0')
+            return bad_value(k, v, where, st);
+        n *= mult[u - units];
+    }
+    *field = n;
+    return 0;
+}
+
 /* config_set - set key to value; where names the source in errors */
 int config_set(struct config *cfg, const char *key, const char *value,
                const char *where, struct status *st)
@@ -161,6 +232,17 @@ void config_defaults(struct config *cfg)
     memset(cfg, 0, sizeof(*cfg));
     for (i = 0; i < NTABLES; i++)
         conf_defaults(tables[i].keys, (char *)cfg + tables[i].base);
+}
+
+/* sieve_conf_defaults - the Sieve settings lda.conf starts from */
+void sieve_conf_defaults(struct sieve_conf *conf)
+{
+    struct sieve_settings s;
+
+    memset(&s, 0, sizeof(s));
+    conf_defaults(sieve_keys, &s);
+    *conf = s.conf;
+    snprintf(conf->delimiter, sizeof(conf->delimiter), "+");
 }
 
 /* config_override - one "-o key=value" */

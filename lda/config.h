@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "../sieve/sieve.h"
 #include "../store/nfs.h"
 #include "../util/conf.h"
 #include "../util/status.h"
@@ -24,6 +25,21 @@ struct lmtp_settings {
     uint64_t command_timeout;
     uint64_t data_timeout;
     char spool_dir[1024];       /* messages too large to keep in memory */
+};
+
+/*
+ * Sieve: where the scripts are and what sending takes; the language's
+ * own settings are the interpreter's struct.
+ */
+struct sieve_settings {
+    char script[1024];          /* the user's active script, "" none */
+    char before[1024];          /* files or directories, comma-separated */
+    char after[1024];
+    char personal_dir[1024];    /* include :personal, before ~ */
+    char sendmail[1024];
+    char redirect_from[320];    /* sender, recipient, orig_recipient, <>,
+                                 * or an address */
+    struct sieve_conf conf;
 };
 
 struct config {
@@ -49,6 +65,7 @@ struct config {
     char userdb[1024];
     uint64_t userdb_timeout;    /* userdb_tcp.c's key */
     struct lmtp_settings lmtp;
+    struct sieve_settings sieve;
 };
 
 void config_defaults(struct config *cfg);

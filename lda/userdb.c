@@ -39,6 +39,48 @@ const struct userdb_ops userdb_static_ops = {
     .lookup = static_lookup,
 };
 
+/*
+ * userdb_sieve - an account's own script, as Dovecot's userdb "sieve"
+ * field gives it: a path ("~/.dovecot.sieve", "/var/sieve/u.sieve"),
+ * or a location "file:DIR;active=PATH" (DIR for include :personal);
+ * "" is no script at all.  -1 when it is neither.
+ */
+int userdb_sieve(const char *v, struct account *a)
+{
+    const char *semi, *active;
+    size_t n;
+
+    a->sieve_set = 1;
+    a->sieve[0] = a->sieve_dir[0] = '\0';
+    if (strncmp(v, "file:", 5) == 0)
+        v += 5;
+    if (*v == '\0')
+        return 0;
+    semi = strchr(v, ';');
+    n = semi ? (size_t)(semi - v) : strlen(v);
+    active = semi ? strstr(semi, ";active=") : NULL;
+    if (n >= sizeof(a->sieve))
+        return -1;
+    if (active) {
+        memcpy(a->sieve_dir, v, n);
+        a->sieve_dir[n] = '\0';
+        active += strlen(";active=");
+        n = strcspn(active, ";");
+        if (n >= sizeof(a->sieve))
+            return -1;
+        memcpy(a->sieve, active, n);
+        a->sieve[n] = '\0';
+    } else {
+        memcpy(a->sieve, v, n);
+        a->sieve[n] = '\0';
+    }
+    if ((a->sieve[0] != '/' && strncmp(a->sieve, "~/", 2) != 0)
+        || (a->sieve_dir[0] && a->sieve_dir[0] != '/'
+            && strncmp(a->sieve_dir, "~/", 2) != 0))
+        return -1;
+    return 0;
+}
+
 /* userdb_lookup - the account of r through the configured driver */
 int userdb_lookup(const struct config *cfg, const struct recipient *r,
                   struct account *a, struct status *st)

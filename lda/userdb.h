@@ -25,6 +25,9 @@ struct account {
     int quota_set;              /* quota and quota_messages given */
     uint64_t quota;             /* bytes, 0 = none */
     uint64_t quota_messages;    /* 0 = none */
+    int sieve_set;              /* sieve given: it replaces the setting */
+    char sieve[1024];           /* the active script, "" for none */
+    char sieve_dir[1024];       /* include :personal, "" unless given */
 };
 
 /*
@@ -46,6 +49,7 @@ extern const struct userdb_ops userdb_passwd_ops;
 extern const struct userdb_ops userdb_tcp_ops;
 extern const struct conf_key userdb_tcp_keys[];  /* into struct config */
 
+int userdb_sieve(const char *v, struct account *a);
 int userdb_lookup(const struct config *cfg, const struct recipient *r,
                   struct account *a, struct status *st);
 

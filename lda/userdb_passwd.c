@@ -451,6 +451,8 @@ static int extra_field(const struct pw *pw, const char *key, const char *v,
         return -1;
     if (strncmp(key, "quota_rule", 10) == 0)
         return quota_rule(v, star, a);
+    if (strcmp(key, "sieve") == 0)
+        return userdb_sieve(v, a);
     if (strcmp(v, "unlimited") == 0)  /* Dovecot 2.4 quota settings */
         v = "0";
     if (strcmp(key, "quota_storage_size") == 0) {

@@ -315,6 +315,22 @@ static int acct_path(const char *who, json_t *o, const char *key,
     return 0;
 }
 
+/* acct_sieve - the account's own script: "sieve" as userdb_sieve() */
+static int acct_sieve(const char *who, json_t *o, struct account *a,
+                      struct status *st)
+{
+    json_t *v = field(o, "sieve");
+    char buf[1100];
+
+    if (v == NULL)
+        return 0;
+    if (acct_path(who, o, "sieve", buf, sizeof(buf), st) < 0)
+        return -1;
+    if (userdb_sieve(buf, a) < 0)
+        return bad(who, "sieve", v, ": not a path or file: location", st);
+    return 0;
+}
+
 /* acct_id - uid or gid: a number, or a name for getpwnam/getgrnam */
 static int acct_id(const char *who, json_t *o, const char *key, long *out,
                    struct status *st)
@@ -398,7 +414,8 @@ static int tcp_account(const struct tcp *t, const char *user, char *value,
              && acct_path(who, o, "home", n.home, sizeof(n.home), st) == 0
              && acct_id(who, o, "uid", &n.uid, st) == 0
              && acct_id(who, o, "gid", &n.gid, st) == 0
-             && acct_quota(who, o, &n, st) == 0) {
+             && acct_quota(who, o, &n, st) == 0
+             && acct_sieve(who, o, &n, st) == 0) {
         snprintf(n.name, sizeof(n.name), "%s", user);
         *a = n;
         rc = 0;

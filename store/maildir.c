@@ -172,35 +172,49 @@ static int repair(struct maildir *md, struct status *st)
     return make_folder(md, md->dir, st);
 }
 
-/* pick_folder - the folder's directory, or the root for INBOX */
-static int pick_folder(struct maildir *md, const char *folder,
-                       struct status *st)
+/*
+ * resolve_folder - folder's directory into dir and its name into name:
+ * the root and "INBOX" for INBOX, for a bad name, and for a folder that
+ * does not exist and may not be made (create: make it)
+ */
+static int resolve_folder(struct maildir *md, const char *folder, int create,
+                          char *dir, size_t dcap, char *name, size_t ncap,
+                          struct status *st)
 {
-    char name[300];
+    char mdn[300];
     struct bstat sb;
 
-    snprintf(md->dir, sizeof(md->dir), "%s", md->root);
-    snprintf(md->folder, sizeof(md->folder), "INBOX");
+    snprintf(dir, dcap, "%s", md->root);
+    snprintf(name, ncap, "INBOX");
     if (folder == NULL || *folder == '\0'
-        || mdname_folder(folder, name, sizeof(name)) < 0
-        || join(md->dir, sizeof(md->dir), md->root, name) < 0) {
-        snprintf(md->dir, sizeof(md->dir), "%s", md->root);
+        || mdname_folder(folder, mdn, sizeof(mdn)) < 0
+        || join(dir, dcap, md->root, mdn) < 0) {
+        snprintf(dir, dcap, "%s", md->root);
         return 0;
     }
-    if (md->b->ops->stat(md->b, md->dir, &sb) == 0 && sb.is_dir) {
-        snprintf(md->folder, sizeof(md->folder), "%s", folder);
+    if (md->b->ops->stat(md->b, dir, &sb) == 0 && sb.is_dir) {
+        snprintf(name, ncap, "%s", folder);
         return 0;
     }
-    if (!md->o->create_folders) {
-        snprintf(md->dir, sizeof(md->dir), "%s", md->root);
+    if (!create) {
+        snprintf(dir, dcap, "%s", md->root);
         return 0;
     }
     if (md->b->ops->stat(md->b, md->root, &sb) < 0 && make_root(md, st) < 0)
         return -1;
-    if (make_folder(md, md->dir, st) < 0)
+    if (make_folder(md, dir, st) < 0)
         return -1;
-    snprintf(md->folder, sizeof(md->folder), "%s", folder);
+    snprintf(name, ncap, "%s", folder);
     return 0;
+}
+
+/* pick_folder - the folder's directory, or the root for INBOX */
+static int pick_folder(struct maildir *md, const char *folder,
+                       struct status *st)
+{
+    return resolve_folder(md, folder, md->o->create_folders, md->dir,
+                          sizeof(md->dir), md->folder, sizeof(md->folder),
+                          st);
 }
 
 /* create_tmp - the exclusive tmp/ file, making the Maildir if needed */
@@ -439,6 +453,159 @@ fail:
     quota_end(&q);
     maildir_abort(md);
     return -1;
+}
+
+/*
+ * Several copies (Sieve's fileinto and keep): the tmp/ file, finished
+ * once, is linked into each folder's new/, or cur/ under its info
+ * flags, each link made durable; quota counts every copy, under one
+ * lock.  Any failure takes back the links already made, so a retry
+ * never finds some of them delivered.  The tmp/ file stays until
+ * maildir_drop(): a copy may still be wanted (a failed redirect keeps).
+ */
+
+/* maildir_finish - make the tmp/ file durable before it is read back */
+int maildir_finish(struct maildir *md, struct status *st)
+{
+    if (finish_file(md, st) < 0) {
+        maildir_abort(md);
+        return -1;
+    }
+    return 0;
+}
+
+/* copy_is_trash - whether Courier's rule leaves this copy uncounted */
+static int copy_is_trash(const struct maildir *md, const char *dir)
+{
+    return !md->o->limits.count_trash && strcmp(dir, md->root) != 0
+        && strcmp(dir + strlen(md->root), "/.Trash") == 0;
+}
+
+/* link_copy - the link of one copy, its directory made durable */
+static int link_copy(struct maildir *md, struct md_copy *c, struct status *st)
+{
+    struct backend *b = md->b;
+    char sub[MD_PATH];
+
+    if (join(sub, sizeof(sub), c->dir, c->info[0] ? "cur" : "new") < 0
+        || mdname_final(c->name, sizeof(c->name), md->base, md->size,
+                        md->crlf_size) < 0
+        || (c->info[0] && snprintf(c->name + strlen(c->name),
+                                   sizeof(c->name) - strlen(c->name),
+                                   ":2,%s", c->info)
+            >= (int)(sizeof(c->name) - strlen(c->name)))
+        || join(c->path, sizeof(c->path), sub, c->name) < 0)
+        return status_set(st, "4.3.0", "Maildir path too long");
+    if (b->ops->link(b, md->tmp, c->path) < 0) {
+        if (errno != ENOENT)
+            return status_errno(st, errno, "link '%s' to '%s'", md->tmp,
+                                c->path);
+        /* a folder half made by an older version: make the rest */
+        if ((strcmp(c->dir, md->root) == 0 ? make_root(md, st)
+             : make_folder(md, c->dir, st)) < 0)
+            return -1;
+        if (b->ops->link(b, md->tmp, c->path) < 0)
+            return status_errno(st, errno, "link '%s' to '%s'", md->tmp,
+                                c->path);
+    }
+    c->linked = 1;
+    if (b->ops->fsync_dir(b, sub) < 0)
+        return status_errno(st, errno, "fsync '%s'", sub);
+    return 0;
+}
+
+/* unlink_copies - take back the links made, durably as far as can be */
+static void unlink_copies(struct maildir *md, struct md_copy *c, int n)
+{
+    char sub[MD_PATH];
+    int i;
+
+    for (i = 0; i < n; i++) {
+        if (!c[i].linked)
+            continue;
+        (void)md->b->ops->unlink(md->b, c[i].path);
+        if (join(sub, sizeof(sub), c[i].dir, c[i].info[0] ? "cur" : "new")
+            == 0)
+            (void)md->b->ops->fsync_dir(md->b, sub);
+        c[i].linked = 0;
+    }
+}
+
+/* same_copy - whether an earlier copy already lands in c's directory */
+static int same_copy(const struct md_copy *c, int i)
+{
+    int j;
+
+    for (j = 0; j < i; j++)
+        if (!c[j].duplicate && strcmp(c[j].dir, c[i].dir) == 0)
+            return 1;
+    return 0;
+}
+
+/*
+ * maildir_commit_copies - after maildir_finish, store the message as
+ * the n copies say: 0 when all are durable, -1 with st and none left
+ */
+int maildir_commit_copies(struct maildir *md, struct md_copy *c, int n,
+                          struct status *st)
+{
+    struct quota q;
+    unsigned counted = 0;
+    int i, fits, locked = 0;
+
+    for (i = 0; i < n; i++) {
+        c[i].linked = c[i].duplicate = 0;
+        if (resolve_folder(md, c[i].folder, c[i].create
+                           || md->o->create_folders, c[i].dir,
+                           sizeof(c[i].dir), c[i].stored,
+                           sizeof(c[i].stored), st) < 0)
+            return -1;
+        c[i].duplicate = same_copy(c, i);
+        if (!c[i].duplicate && !copy_is_trash(md, c[i].dir))
+            counted++;
+    }
+    if (md->quota_on && counted) {
+        if (quota_begin(&q, md->b, md->root, &md->o->limits, md->tmp,
+                        md->o->deadline, st) < 0)
+            return -1;
+        locked = 1;
+        if (quota_fits_copies(&q, md->size, counted, &fits, st) < 0)
+            goto fail;
+        md->before = q.use;
+        if (!fits) {
+            over_quota(md, st);
+            goto fail;
+        }
+    }
+    for (i = 0; i < n; i++)
+        if (!c[i].duplicate && link_copy(md, &c[i], st) < 0)
+            goto fail;
+    if (locked) {
+        /* delivered: a usage line that cannot be written is recounted */
+        if (quota_add(&q, (int64_t)(md->size * counted), (int64_t)counted,
+                      &md->quota_error) < 0) {
+            md->quota_lost = 1;
+            quota_forget(&q);
+            q.use.bytes += (int64_t)(md->size * counted);
+            q.use.messages += counted;
+        }
+        md->after = q.use;
+        quota_end(&q);
+    }
+    return 0;
+fail:
+    unlink_copies(md, c, n);
+    if (locked)
+        quota_end(&q);
+    return -1;
+}
+
+/* maildir_drop - the tmp/ file is no longer needed: remove it */
+void maildir_drop(struct maildir *md)
+{
+    if (md->state == MD_WRITING)
+        (void)md->b->ops->unlink(md->b, md->tmp);
+    md->state = MD_DONE;
 }
 
 /* maildir_abort - remove whatever a failed delivery left behind */

@@ -48,6 +48,21 @@ struct maildir {
     struct quota_usage before, after;
 };
 
+/* One copy of a message that Sieve stores in several places. */
+struct md_copy {
+    const char *folder;         /* as asked: "INBOX", "Junk", "a/b" */
+    char info[16];              /* Maildir info flags ("FS"): into cur/ */
+    int create;                 /* make the folder if it is missing */
+    /* filled by maildir_commit_copies() */
+    char stored[300];           /* the folder it went to ("INBOX" when
+                                 * the one asked for is missing) */
+    char dir[MD_PATH];
+    char name[400 + 24];        /* its name in new/ or cur/ */
+    char path[MD_PATH];
+    int linked;
+    int duplicate;              /* lands where an earlier copy does */
+};
+
 int maildir_open(struct maildir *md, struct backend *b, const char *root,
                  const char *folder, const struct maildir_opts *o,
                  struct status *st);
@@ -55,6 +70,10 @@ int maildir_write(struct maildir *md, const void *buf, size_t len,
                   struct status *st);
 int maildir_commit(struct maildir *md, struct status *st);
 void maildir_abort(struct maildir *md);
+int maildir_finish(struct maildir *md, struct status *st);
+int maildir_commit_copies(struct maildir *md, struct md_copy *c, int n,
+                          struct status *st);
+void maildir_drop(struct maildir *md);
 void maildir_signal_abort(const struct maildir *md);
 void maildir_clean_tmp(struct maildir *md);
 

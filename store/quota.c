@@ -126,11 +126,22 @@ int quota_format_limits(const struct quota_limits *lim, char *out,
 int quota_exceeds(const struct quota_limits *lim,
                   const struct quota_usage *use, uint64_t size)
 {
-    if (lim->bytes && (uint64_t)(use->bytes < 0 ? 0 : use->bytes) + size
-        > lim->bytes)
+    return quota_exceeds_copies(lim, use, size, 1);
+}
+
+/* quota_exceeds_copies - quota_exceeds for copies messages of size */
+int quota_exceeds_copies(const struct quota_limits *lim,
+                         const struct quota_usage *use, uint64_t size,
+                         unsigned copies)
+{
+    uint64_t bytes = (uint64_t)(use->bytes < 0 ? 0 : use->bytes);
+    uint64_t msgs = (uint64_t)(use->messages < 0 ? 0 : use->messages);
+
+    /* size * copies > limit - used, without overflowing */
+    if (lim->bytes && (bytes > lim->bytes
+                       || size > (lim->bytes - bytes) / copies))
         return 1;
-    if (lim->messages && (uint64_t)(use->messages < 0 ? 0 : use->messages)
-        + 1 > lim->messages)
+    if (lim->messages && msgs + copies > lim->messages)
         return 1;
     return 0;
 }
@@ -343,7 +354,14 @@ int quota_begin(struct quota *q, struct backend *b, const char *root,
 /* quota_fits - *fits: whether a message of size fits; 0 or -1 */
 int quota_fits(struct quota *q, uint64_t size, int *fits, struct status *st)
 {
-    *fits = !quota_exceeds(&q->lim, &q->use, size);
+    return quota_fits_copies(q, size, 1, fits, st);
+}
+
+/* quota_fits_copies - quota_fits for copies messages of size (Sieve) */
+int quota_fits_copies(struct quota *q, uint64_t size, unsigned copies,
+                      int *fits, struct status *st)
+{
+    *fits = !quota_exceeds_copies(&q->lim, &q->use, size, copies);
     if (*fits)
         return 0;
     /* Before refusing, make sure the numbers are not stale. */
@@ -351,7 +369,7 @@ int quota_fits(struct quota *q, uint64_t size, int *fits, struct status *st)
                              || time(NULL) - q->mtime > QUOTA_RECALC_AGE)) {
         if (quota_recalc(q, st) < 0)
             return -1;
-        *fits = !quota_exceeds(&q->lim, &q->use, size);
+        *fits = !quota_exceeds_copies(&q->lim, &q->use, size, copies);
     }
     return 0;
 }

@@ -46,12 +46,17 @@ int quota_format_limits(const struct quota_limits *lim, char *out,
                         size_t cap);
 int quota_exceeds(const struct quota_limits *lim,
                   const struct quota_usage *use, uint64_t size);
+int quota_exceeds_copies(const struct quota_limits *lim,
+                         const struct quota_usage *use, uint64_t size,
+                         unsigned copies);
 int quota_count_name(const char *name, uint64_t *size);
 
 int quota_begin(struct quota *q, struct backend *b, const char *root,
                 const struct quota_limits *lim, const char *tmpbase,
                 time_t deadline, struct status *st);
 int quota_fits(struct quota *q, uint64_t size, int *fits, struct status *st);
+int quota_fits_copies(struct quota *q, uint64_t size, unsigned copies,
+                      int *fits, struct status *st);
 int quota_add(struct quota *q, int64_t bytes, int64_t messages,
               struct status *st);
 int quota_recalc(struct quota *q, struct status *st);
