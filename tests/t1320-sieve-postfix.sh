@@ -216,11 +216,11 @@ is "$(nfiles "$DAVE" Junk)/$(nfiles "$DAVE" Projects)/$(nfiles "$DAVE")" 1/0/0 \
 send 2 alice@example.com bob@example.com "project plan" \
     'X-Spam-Status: No, score=0.3 required=5.0'
 like "$ST" 'status=sent ' "(2) lmtp: delivered"
-is "$(folder_files "$BOB" Projects | sed -n 's|.*/\(cur\)/[^/]*\(:2,S\)$|\1\2|p')" "cur:2,S" \
+is "$(folder_files "$BOB" Projects | sed -n 's#.*/\(cur\)/[^/]*\(:2,S\)$#\1\2#p')" "cur:2,S" \
     "(2) lmtp: in Projects' cur/ with :2,S"
 send 2 alice@example.com dave@pipe.example.com "project plan"
 like "$ST" 'relay=lda,.* status=sent ' "(2) pipe: delivered"
-is "$(folder_files "$DAVE" Projects | sed -n 's|.*/\(cur\)/[^/]*\(:2,S\)$|\1\2|p')" "cur:2,S" \
+is "$(folder_files "$DAVE" Projects | sed -n 's#.*/\(cur\)/[^/]*\(:2,S\)$#\1\2#p')" "cur:2,S" \
     "(2) pipe: in Projects' cur/ with :2,S"
 send 2 alice@example.com bob@example.com "lunch"
 is "$(nfiles "$BOB")" 1 "(2) other mail in INBOX"
