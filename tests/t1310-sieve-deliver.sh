@@ -165,6 +165,20 @@ is "$q" "$((3 * size)) 3" "quota: maildirsize charges each copy ($size bytes, 3 
 is "$(outbox_folders "$T/ob-copies")" "A B INBOX" "an event per copy, each naming its folder"
 is "$(event_files "$T/ob-copies" | sort -u | tr '\n' ' ')" "yes " "each event names its stored file"
 
+# three copies where the quota leaves room for two: nothing stored
+account quota "userdb_quota_rule=*:messages=2"
+script 'require ["fileinto", "mailbox"];
+fileinto :create "A";
+fileinto :create "B";
+keep;'
+msg "over quota" | dl
+is "$RC" 75 "three copies, room for two messages: deferred (75)"
+like "$(first_line "$OUT")" '^4\.2\.2 ' "... with 4.2.2"
+is "$(all_files "$MD" | grep -c .)" 0 "... and no copy left behind"
+is "$(find "$MD/tmp" "$MD"/.*/tmp -type f 2>/dev/null | wc -l)" 0 "... nor a tmp/ file"
+q=$(awk 'NR > 1 && NF { b += $1; c += $2 } END { print b + 0, c + 0 }' "$MD/maildirsize" 2>/dev/null)
+is "${q:-0 0}" "0 0" "... nor a charge in maildirsize"
+
 # ---------------------------------------------- IMAP flags
 account flags
 script 'require ["fileinto", "imap4flags", "mailbox"];
@@ -320,6 +334,21 @@ msg "userdb script" | dl
 is "$RC/$(nfiles "$MD" FromUserdb)/$(nfiles "$MD" FromHome)" 0/1/0 \
     "userdb_sieve=PATH is the account's script"
 
+# the account service (userdb = tcp) names the script as "sieve"
+. "$TESTS_DIR/services/accounts.sh"
+sv_write "$T/scripts/from-tcp.sieve" 'require ["fileinto", "mailbox"];
+fileinto :create "FromTcp";'
+as_user mkdir -p "$T/home/tcp"
+python3 -c 'import json, sys; json.dump({"tcp@example.com": {"home": sys.argv[1], "maildir": "~/Maildir", "sieve": sys.argv[2]}}, open(sys.argv[3], "w"))' \
+    "$T/home/tcp" "$T/scripts/from-tcp.sieve" "$T/accounts.json"
+if acct_start "$T/accounts.json"; then
+    msg "tcp script" | run_lda -V -c "$C" -o "userdb=$ACCT_USERDB" -f alice@example.org -d tcp@example.com
+    is "$RC/$(nfiles "$T/home/tcp/Maildir" FromTcp)" 0/1 "userdb tcp: \"sieve\" is the account's script"
+    acct_stop
+else
+    not_ok "account service started"
+fi
+
 # ---------------------------------------------- redirect
 account redirect
 script 'redirect "carol@example.net";'
@@ -393,7 +422,19 @@ msg "not to me" | sed 's/^To: .*/To: someone@example.net/' | FROM=erin@example.o
 is "$(sent)" 2 "vacation: not to mail that is not addressed to the user"
 unset FROM
 is "$(nfiles "$MD")" 9 "vacation keeps every message"
-diag "vacation's memory in the Maildir root: $(find "$MD" -maxdepth 1 -type f ! -name maildirsize -printf '%f ' 2>/dev/null)"
+mem=$(find "$MD" -maxdepth 1 -type f ! -name maildirsize -printf '%f ' 2>/dev/null)
+like "$mem" . "vacation remembers in the Maildir root ($mem)"
+
+# once the period is over, the same sender is answered again
+script 'require ["vacation", "vacation-seconds"];
+vacation :seconds 4 :handle "short" "Back soon.";'
+msg "short one" | dl -o sieve_vacation_min_period=0
+is "$RC/$(sent)" 0/3 "vacation :seconds 4: answered"
+msg "short two" | dl -o sieve_vacation_min_period=0
+is "$(sent)" 3 "... not again within the 4 seconds"
+sleep 5
+msg "short three" | dl -o sieve_vacation_min_period=0
+is "$(sent)" 4 "... and again once the period is over"
 
 # ---------------------------------------------- lda-lmtpd
 if [ -x "$LMTPD" ]; then
