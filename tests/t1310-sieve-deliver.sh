@@ -381,7 +381,8 @@ echo 75 > "$SM/rc"
 msg "sendmail fails" | dl
 rm -f "$SM/rc"
 is "$RC/$(nfiles "$MD")" 0/2 "a redirect whose sendmail fails: kept in INBOX"
-check "... the kept one is this message" grep -lq '^Subject: sendmail fails$' $(folder_files "$MD")
+is "$(folder_files "$MD" | xargs -r grep -l '^Subject: sendmail fails$' | grep -c .)" 1 \
+    "... the kept one is this message"
 like "$OUT" 'carol@example\.net' "... and a warning logged"
 diagl "$OUT"
 
@@ -414,7 +415,7 @@ msg "bulk" 'Precedence: bulk' | FROM=news@example.org dl
 is "$(sent)" 2 "vacation: not to Precedence: bulk"
 msg "auto" 'Auto-Submitted: auto-generated' | FROM=robot@example.org dl
 is "$(sent)" 2 "vacation: not to auto-submitted mail"
-msg "bounce" | FROM= dl
+msg "bounce" | FROM='' dl
 is "$(sent)" 2 "vacation: not to the null sender"
 msg "daemon" | FROM=MAILER-DAEMON@example.org dl
 is "$(sent)" 2 "vacation: not to MAILER-DAEMON"

@@ -57,12 +57,6 @@ PY3=/usr/bin/python3
 
 # diagl TEXT - diag each line of TEXT
 diagl() { local l; [ -n "$1" ] || return 0; while IFS= read -r l; do diag "$l"; done <<< "$1"; }
-# wait_until SECS CMD... - poll CMD every 0.25 s until it succeeds
-wait_until() {
-    local secs=$1 i; shift
-    for i in $(seq 1 $((secs * 4))); do "$@" && return 0; sleep 0.25; done
-    "$@"
-}
 # nfiles MAILDIR [FOLDER] - message files in the folder
 nfiles() { folder_files "$@" | grep -c .; }
 # with_subject MAILDIR TEXT - message files anywhere in MAILDIR with a
@@ -185,7 +179,7 @@ ok "lda-lmtpd started (pid $LMTP_PID) on $SOCK"
 send() {
     local n=$1 from=$2 to=$3 subj=$4 h args=(); shift 4
     for h in "$@"; do args+=(--add-header "$h"); done
-    QID= ST=
+    QID='' ST=''
     if ! pf_send --from "$from" --to "$to" --header "Subject: $subj" \
             --body "t1320 marker: $subj" "${args[@]}"; then
         not_ok "($n) message to $to accepted"

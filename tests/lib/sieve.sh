@@ -9,6 +9,7 @@
 #   folder_files MAILDIR [FOLDER]  message files in new/ and cur/ of FOLDER
 #                             (INBOX when absent), full paths, one a line
 #   all_files MAILDIR         message files of every folder
+#   wait_until SECS CMD...    poll CMD until it succeeds (mail through an MTA)
 
 # sv_write FILE TEXT - TEXT and a newline into FILE, mode 0644
 sv_write() {
@@ -59,4 +60,12 @@ folder_files() {
 # all_files MAILDIR - message files of every folder
 all_files() {
     find "$1" \( -path '*/new/*' -o -path '*/cur/*' \) -type f 2>/dev/null | sort
+}
+
+# wait_until SECS CMD... - poll CMD every 0.25 s until it succeeds, at
+# most SECS seconds; CMD's status at the end
+wait_until() {
+    local secs=$1 _; shift
+    for _ in $(seq 1 $((secs * 4))); do "$@" && return 0; sleep 0.25; done
+    "$@"
 }
