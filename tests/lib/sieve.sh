@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/lib/sieve.sh - what the tests of Sieve in delivery share: a
 # sendmail that records its calls, the message files of a folder
 # (sourced by t13xx after lib.sh, which does not source it)
