@@ -475,10 +475,37 @@ else
 fi
 
 # ---------------------------------------------- the shipped spam script
+# what each filter's mark makes of a message, "store Junk" or "keep INBOX"
+mkdir -p "$T/spam"
+chmod 755 "$T/spam"
+n=0
+while IFS='|' read -r want hdr; do
+    n=$((n + 1))
+    printf 'From: a@example.org\nTo: b@example.com\n%s\nSubject: s%d\n\nbody\n' \
+        "$hdr" "$n" > "$T/spam/$n.eml"
+    echo "$want|$hdr" > "$T/spam/$n.want"
+done <<'EOF2'
+store Junk|X-Spam-Flag: YES
+store Junk|X-Spam-Flag: yes
+keep INBOX|X-Spam-Flag: NO
+store Junk|X-Spam-Status: Yes, score=7.9 required=5.0 tests=BAYES_99
+keep INBOX|X-Spam-Status: No, score=0.1 required=5.0
+store Junk|X-Spam: Yes
+keep INBOX|X-Spam: No
+store Junk|X-Spamd-Result: default: True [16.20 / 15.00]; BAYES_SPAM(5.10)[99.9%]
+keep INBOX|X-Spamd-Result: default: False [1.20 / 15.00]; BAYES_HAM(-3.00)[99.9%]
+keep INBOX|X-Mailer: none of them
+EOF2
+chmod 644 "$T"/spam/*
 if [ -x "$LDA_SIEVE" ]; then
     out=$("$LDA_SIEVE" check "$SPAM_SCRIPT" 2>&1)
     is "$?" 0 "lda-sieve check contrib/sieve/spam-to-junk.sieve"
     diagl "$out"
+    for w in "$T"/spam/*.want; do
+        IFS='|' read -r want hdr < "$w"
+        got=$("$LDA_SIEVE" test "$SPAM_SCRIPT" "${w%.want}.eml" 2>&1)
+        is "$got" "$want" "lda-sieve test spam-to-junk.sieve: $hdr"
+    done
 else
     not_ok "lda-sieve is built ($LDA_SIEVE)"
 fi
@@ -494,6 +521,27 @@ if command -v sievec >/dev/null 2>&1; then
     fi
     is "$?" 0 "Pigeonhole's sievec compiles spam-to-junk.sieve"
     diagl "$out"
+    # and Pigeonhole's sieve-test files each message where lda-sieve does
+    cat > "$T/sievec/dovecot.conf" <<EOF2
+mail_location = maildir:$T/sievec/mail
+plugin {
+  sieve = file:$T/sievec;active=$T/sievec/spam.sieve
+}
+EOF2
+    chmod 644 "$T/sievec/dovecot.conf"
+    bad=
+    for w in "$T"/spam/*.want; do
+        IFS='|' read -r want hdr < "$w"
+        if [ "$(id -u)" = 0 ]; then
+            out=$(setpriv --reuid=nobody --regid=nogroup --clear-groups -- \
+                  sieve-test -c "$T/sievec/dovecot.conf" "$T/sievec/spam.sieve" "${w%.want}.eml" 2>&1)
+        else
+            out=$(sieve-test -c "$T/sievec/dovecot.conf" "$T/sievec/spam.sieve" "${w%.want}.eml" 2>&1)
+        fi
+        got=$(printf '%s\n' "$out" | sed -n 's/^ \* store message in folder: \(.*\)$/\1/p' | head -n 1)
+        [ "$got" = "${want#* }" ] || { bad="$bad [$hdr: $got]"; diagl "$out"; }
+    done
+    is "$bad" "" "Pigeonhole's sieve-test agrees on each message"
 else
     diag "sievec (dovecot-sieve) not installed: not compared"
 fi
