@@ -74,7 +74,7 @@ NOTIFYD_OBJ = $(NOTIFYD:%.c=$(B)/obj/%.o) \
 LDA = lda/config.c lda/recipient.c lda/template.c lda/message.c \
       lda/header.c lda/privs.c lda/userdb.c lda/userdb_passwd.c \
       lda/userdb_tcp.c lda/stop.c lda/setup.c lda/trace.c lda/tell.c \
-      lda/deliver.c
+      lda/filter.c lda/deliver.c
 # lda-lmtpd: its front end; the delivery core is liblda.a's.
 LMTP = $(sort $(filter-out lmtp/main.c,$(wildcard lmtp/*.c)))
 LMTP_OBJ = $(LMTP:%.c=$(B)/obj/%.o)
@@ -203,7 +203,7 @@ FUZZ_CC = clang-14
 FUZZ_SECONDS ?= 10
 FUZZ = header message recipient template rfc2047 addr config \
        userdb_passwd userdb_tcp endpoint secrets quota mdname event lmtp \
-       sieve
+       sieve sieve_run
 FUZZ_BIN = $(FUZZ:%=build/fuzz/fuzz_%)
 FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 $(WARN) \
               -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \

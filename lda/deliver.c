@@ -21,6 +21,7 @@
 #include "../util/log.h"
 #include "deliver.h"
 #include "delivery.h"
+#include "filter.h"
 #include "header.h"
 #include "message.h"
 #include "setup.h"
@@ -110,6 +111,8 @@ static int store(struct delivery *c, struct source *src, struct status *st)
                    c->rcpt.address);
         goto fail;
     }
+    if (c->filter)
+        return filter_commit(c, folder && *folder ? folder : "INBOX", st);
     return maildir_commit(&c->md, st);
 fail:
     maildir_abort(&c->md);
@@ -184,6 +187,22 @@ static const char *orig_to(const struct envelope *env, char *buf, size_t cap)
     return buf;
 }
 
+/* sent - the syslog line and event of a delivery without Sieve */
+static void sent(struct delivery *c, struct delivered *out)
+{
+    char orig[600];
+
+    log_info("to=<%s>, %sfrom=<%s>, folder=%s, size=%llu, delay=%.3f, "
+             "status=sent (%s)", c->rcpt.address,
+             orig_to(c->env, orig, sizeof(orig)), c->sender, c->md.folder,
+             (unsigned long long)c->md.size, delay(c),
+             where(c, out->place, sizeof(out->place)));
+    snprintf(out->folder, sizeof(out->folder), "%s", c->md.folder);
+    snprintf(out->reply, sizeof(out->reply), "delivered to %s",
+             c->md.folder);
+    tell_new(c);
+}
+
 /* failed - the syslog line of a delivery that did not happen */
 static void failed(const struct delivery *c, const struct status *st)
 {
@@ -215,20 +234,19 @@ int deliver(const struct config *cfg, const struct envelope *env,
     c->env = env;
     c->cfg = *cfg;
     gettimeofday(&c->start, NULL);
-    if (setup_delivery(c, st) == 0 && store(c, src, st) == 0) {
+    if (setup_delivery(c, st) == 0 && (filter_prepare(c), 1)
+        && store(c, src, st) == 0) {
         if (src->committed)
             src->committed(src);
-        log_info("to=<%s>, %sfrom=<%s>, folder=%s, size=%llu, delay=%.3f, "
-                 "status=sent (%s)", c->rcpt.address,
-                 orig_to(env, orig, sizeof(orig)), c->sender, c->md.folder,
-                 (unsigned long long)c->md.size, delay(c),
-                 where(c, out->place, sizeof(out->place)));
-        snprintf(out->folder, sizeof(out->folder), "%s", c->md.folder);
+        if (c->filter)
+            filter_report(c, delay(c), orig_to(env, orig, sizeof(orig)),
+                          out);
+        else
+            sent(c, out);
         if (c->md.quota_lost)
             log_warn("to=<%s>, maildirsize not updated, recounted by the "
                      "next delivery: %s", c->rcpt.address,
                      c->md.quota_error.text);
-        tell_new(c);
         tell_quota(c);
         maildir_clean_tmp(&c->md);
         rc = 0;
@@ -238,6 +256,7 @@ int deliver(const struct config *cfg, const struct envelope *env,
             tell_refused(c, st);
         failed(c, st);
     }
+    filter_free(c);
     backend_close(c->b);
     delivery_free(c);
     return rc;

@@ -44,6 +44,8 @@ struct source {
 struct delivered {
     char folder[300];           /* "INBOX" or the folder's name */
     char place[MD_PATH + 400];  /* "new/NAME" or "FOLDER/new/NAME" */
+    char reply[700];            /* "delivered to INBOX", "discarded by
+                                 * sieve (...)": the LMTP reply's words */
 };
 
 int deliver(const struct config *cfg, const struct envelope *env,

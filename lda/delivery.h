@@ -12,6 +12,8 @@
 #include "recipient.h"
 #include "userdb.h"
 
+struct filter;
+
 #define DELIVERY_BLOCK 65536    /* bytes read from the source at a time */
 
 /*
@@ -38,6 +40,8 @@ struct delivery {
     int dt_count;               /* Delivered-To: naming the recipient */
     struct event_headers eh;    /* what an event tells of the message */
     struct timeval start;
+    char home[MD_PATH];         /* the account's, for "~" */
+    struct filter *filter;      /* Sieve's, when a script applies */
     char buf[DELIVERY_BLOCK];
 };
 

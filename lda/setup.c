@@ -87,6 +87,7 @@ int setup_delivery(struct delivery *c, struct status *st)
                 c->rcpt.domain);
     if (account(c, home, sizeof(home), st) < 0)
         return -1;
+    snprintf(c->home, sizeof(c->home), "%s", home);
     log_verbose("delivering as uid %ld gid %ld", (long)getuid(),
                 (long)getgid());
     umask(077);

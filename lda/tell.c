@@ -40,7 +40,8 @@ static void tell(const struct delivery *c, struct event *ev)
     ev->recipient = c->rcpt.address;
     ev->original_recipient = orig && *orig ? orig : NULL;
     ev->sender = c->sender;
-    ev->folder = c->md.folder[0] ? c->md.folder : "INBOX";
+    if (ev->folder == NULL)
+        ev->folder = c->md.folder[0] ? c->md.folder : "INBOX";
     if (event_emit(c->cfg.outbox, ev, &st) < 0)
         log_error("to=<%s>, %s event lost: %s", c->rcpt.address,
                   event_type_name(ev->type), st.text);
@@ -52,14 +53,25 @@ static void tell(const struct delivery *c, struct event *ev)
 /* tell_new - the message.new event of a delivery */
 void tell_new(const struct delivery *c)
 {
+    tell_copy(c, c->md.dir, c->md.final, NULL);
+}
+
+/*
+ * tell_copy - the message.new event of one stored copy: file in dir's
+ * new/ or cur/, in folder (NULL: the delivery's)
+ */
+void tell_copy(const struct delivery *c, const char *dir, const char *file,
+               const char *folder)
+{
     struct event ev;
     char path[MD_PATH + 300];
 
     memset(&ev, 0, sizeof(ev));
     ev.type = EVENT_MESSAGE_NEW;
-    snprintf(path, sizeof(path), "%s%s", c->loc.server, c->md.dir);
+    snprintf(path, sizeof(path), "%s%s", c->loc.server, dir);
     ev.path = path;
-    ev.file = c->md.final;
+    ev.file = file;
+    ev.folder = folder;
     ev.size = c->md.size;
     ev.hdr = &c->eh;
     usage(c, &c->md.after, &ev.quota);

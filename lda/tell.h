@@ -5,6 +5,8 @@
 #include "delivery.h"
 
 void tell_new(const struct delivery *c);
+void tell_copy(const struct delivery *c, const char *dir, const char *file,
+               const char *folder);
 void tell_refused(const struct delivery *c, const struct status *st);
 void tell_quota(const struct delivery *c);
 

@@ -527,8 +527,7 @@ static int cmd_data(struct session *s, char *arg)
             deliver_refused(&env, NULL, &st);
         } else if (run_delivery(cfg, &env, &s->spool, s->srv->isolate,
                                 s->fd, &out, &st) == 0) {
-            reply(s, "250 2.0.0 <%s> delivered to %s", env.recipient,
-                  out.folder);
+            reply(s, "250 2.0.0 <%s> %s", env.recipient, out.reply);
             flush(s);
             continue;
         }

@@ -175,11 +175,12 @@ static int repair(struct maildir *md, struct status *st)
 /*
  * resolve_folder - folder's directory into dir and its name into name:
  * the root and "INBOX" for INBOX, for a bad name, and for a folder that
- * does not exist and may not be made (create: make it)
+ * does not exist and may not be made (create: make it); imap: the name
+ * is an IMAP one (UTF-8, "/" between levels), as Sieve gives it
  */
 static int resolve_folder(struct maildir *md, const char *folder, int create,
-                          char *dir, size_t dcap, char *name, size_t ncap,
-                          struct status *st)
+                          int imap, char *dir, size_t dcap, char *name,
+                          size_t ncap, struct status *st)
 {
     char mdn[300];
     struct bstat sb;
@@ -187,7 +188,8 @@ static int resolve_folder(struct maildir *md, const char *folder, int create,
     snprintf(dir, dcap, "%s", md->root);
     snprintf(name, ncap, "INBOX");
     if (folder == NULL || *folder == '\0'
-        || mdname_folder(folder, mdn, sizeof(mdn)) < 0
+        || (imap ? mdname_imap_folder(folder, mdn, sizeof(mdn))
+            : mdname_folder(folder, mdn, sizeof(mdn))) < 0
         || join(dir, dcap, md->root, mdn) < 0) {
         snprintf(dir, dcap, "%s", md->root);
         return 0;
@@ -212,7 +214,7 @@ static int resolve_folder(struct maildir *md, const char *folder, int create,
 static int pick_folder(struct maildir *md, const char *folder,
                        struct status *st)
 {
-    return resolve_folder(md, folder, md->o->create_folders, md->dir,
+    return resolve_folder(md, folder, md->o->create_folders, 0, md->dir,
                           sizeof(md->dir), md->folder, sizeof(md->folder),
                           st);
 }
@@ -556,7 +558,7 @@ int maildir_commit_copies(struct maildir *md, struct md_copy *c, int n,
     for (i = 0; i < n; i++) {
         c[i].linked = c[i].duplicate = 0;
         if (resolve_folder(md, c[i].folder, c[i].create
-                           || md->o->create_folders, c[i].dir,
+                           || md->o->create_folders, c[i].imap, c[i].dir,
                            sizeof(c[i].dir), c[i].stored,
                            sizeof(c[i].stored), st) < 0)
             return -1;

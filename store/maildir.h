@@ -53,6 +53,7 @@ struct md_copy {
     const char *folder;         /* as asked: "INBOX", "Junk", "a/b" */
     char info[16];              /* Maildir info flags ("FS"): into cur/ */
     int create;                 /* make the folder if it is missing */
+    int imap;                   /* folder is UTF-8 with "/" levels */
     /* filled by maildir_commit_copies() */
     char stored[300];           /* the folder it went to ("INBOX" when
                                  * the one asked for is missing) */

@@ -12,5 +12,7 @@ int mdname_base(char *out, size_t cap, long sec, long usec, long pid,
 int mdname_final(char *out, size_t cap, const char *base, uint64_t size,
                  uint64_t crlf_size);
 int mdname_folder(const char *name, char *out, size_t cap);
+int mdname_folder_utf7(const char *name, char *out, size_t cap);
+int mdname_imap_folder(const char *name, char *out, size_t cap);
 
 #endif

@@ -242,12 +242,55 @@ static void test_folder(void **state)
     CHECKED();
 }
 
+/* IMAP names (Sieve's fileinto): UTF-8 in modified UTF-7, "/" as "." */
+static void test_imap_folder(void **state)
+{
+    static const struct {
+        const char *in;
+        int want_rc;
+        const char *want;
+    } cases[] = {
+        {"Junk", 0, ".Junk"},
+        {"Lists/dev", 0, ".Lists.dev"},
+        {"Lists.dev", 0, ".Lists.dev"},
+        {"Archiv/Entw\xc3\xbcrfe", 0, ".Archiv.Entw&APw-rfe"},
+        {"\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", 0, ".&ZeVnLIqe-"},
+        {"\xf0\x9f\x98\x80x", 0, ".&2D3eAA-x"},      /* a surrogate pair */
+        {"a&b", 0, ".a&-b"},
+        {"\xc3\xa9&", 0, ".&AOk-&-"},
+        {"INBOX", -1, NULL},
+        {"", -1, NULL},
+        {"/a", -1, NULL},
+        {"a/", -1, NULL},
+        {"a//b", -1, NULL},
+        {"../x", -1, NULL},
+        {"a\tb", -1, NULL},
+        {"\xc3", -1, NULL},                            /* cut short */
+        {"\xc0\xaf", -1, NULL},                       /* overlong */
+        {"\xed\xa0\x80", -1, NULL},                  /* a surrogate */
+    };
+    char out[300], name[200];
+    size_t i;
+    int rc;
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        snprintf(name, sizeof(name), "mdname_imap_folder case %zu", i);
+        rc = mdname_imap_folder(cases[i].in, out, sizeof(out));
+        EXPECT_INT(name, rc, cases[i].want_rc);
+        if (rc == 0 && cases[i].want_rc == 0)
+            EXPECT_STR(name, out, cases[i].want);
+    }
+    CHECKED();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_host),
         cmocka_unit_test(test_base_final),
         cmocka_unit_test(test_folder),
+        cmocka_unit_test(test_imap_folder),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
