@@ -130,6 +130,8 @@ account create
 script 'require ["fileinto", "mailbox"];
 if header :contains "subject" "dev" {
     fileinto :create "Lists/dev";
+} elsif header :contains "subject" "draft" {
+    fileinto :create "Archiv/Entwürfe";
 } else {
     fileinto :create "Work";
 }'
@@ -141,6 +143,9 @@ check "fileinto :create: the folder is a Maildir++ folder (maildirfolder)" \
 is "$(folder_files "$MD" Work | sed 's|.*/\([a-z]*\)/[^/]*$|\1|')" new "fileinto: in new/ without flags"
 msg "dev list" | dl
 is "$RC/$(nfiles "$MD" Lists.dev)" 0/1 "fileinto :create \"Lists/dev\": in .Lists.dev"
+msg "draft" | dl
+is "$RC/$(nfiles "$MD" 'Archiv.Entw&APw-rfe')" 0/1 \
+    "fileinto :create \"Archiv/Entwürfe\": in .Archiv.Entw&APw-rfe (modified UTF-7, as Dovecot)"
 is "$(count_files "$MD/.Work/tmp")$(count_files "$MD/tmp")" 00 "fileinto: nothing left in tmp/"
 
 # ---------------------------------------------- two folders and keep

@@ -110,6 +110,8 @@ PROJECTS='require ["fileinto", "imap4flags", "mailbox"];
 # the user files project mail, read, into a folder of its own
 if header :contains "subject" "project" {
     fileinto :create :flags "\\Seen" "Projects";
+} elsif header :contains "subject" "entwurf" {
+    fileinto :create "Archiv/Entwürfe";
 }'
 BROKEN='require "fileinto";
 if header :contains "subject" "x" {
@@ -218,6 +220,8 @@ is "$(folder_files "$DAVE" Projects | sed -n 's#.*/\(cur\)/[^/]*\(:2,S\)$#\1\2#p
     "(2) pipe: in Projects' cur/ with :2,S"
 send 2 alice@example.com bob@example.com "lunch"
 is "$(nfiles "$BOB")" 1 "(2) other mail in INBOX"
+send 2 alice@example.com bob@example.com "entwurf"
+is "$(nfiles "$BOB" 'Archiv.Entw&APw-rfe')" 1 "(2) fileinto :create \"Archiv/Entwürfe\": Dovecot's name on disk"
 
 # ---------------------------------------------- (3) reject bounces, both paths
 send 3 alice@example.com rej@example.com "reject lmtp"
@@ -303,6 +307,10 @@ if dc_start; then
         is "$(printf '%s\n' "$out" | awk -F'\t' '$1=="Junk"{print $2 "|" $3}')" \
             '-|project spam' "(7) IMAP: $who's Junk holds the spam, unseen"
     done
+    out=$(python3 "$TESTS_DIR/services/imap_flags.py" 127.0.0.1 "$DC_PORT" \
+              bob@example.com "$DC_PASS" 2>&1)
+    is "$(printf '%s\n' "$out" | awk -F'\t' '$1=="Archiv.Entw&APw-rfe"{print $3}')" entwurf \
+        "(7) IMAP: bob's \"Archiv.Entwürfe\" (LIST: Archiv.Entw&APw-rfe) holds the message"
     is "$(grep -ciE 'error|panic|fatal|corrupt|broken' "$DC_LOG")" 0 "(7) no errors in Dovecot's log"
     diagl "$(grep -iE 'error|panic|fatal|corrupt|broken' "$DC_LOG" | head -n 5)"
 else
