@@ -434,10 +434,15 @@ like "$mem" . "vacation remembers in the Maildir root ($mem)"
 # once the period is over, the same sender is answered again
 script 'require ["vacation", "vacation-seconds"];
 vacation :seconds 4 :handle "short" "Back soon.";'
+t0=$(date +%s%N)
 msg "short one" | dl -o sieve_vacation_min_period=0
 is "$RC/$(sent)" 0/3 "vacation :seconds 4: answered"
 msg "short two" | dl -o sieve_vacation_min_period=0
-is "$(sent)" 3 "... not again within the 4 seconds"
+if [ $(( ($(date +%s%N) - t0) / 1000000 )) -lt 3500 ]; then
+    is "$(sent)" 3 "... not again within the 4 seconds"
+else
+    ok "... not again within the 4 seconds # SKIP the two deliveries took longer"
+fi
 sleep 5
 msg "short three" | dl -o sieve_vacation_min_period=0
 is "$(sent)" 4 "... and again once the period is over"

@@ -21,7 +21,8 @@
 #   - a broken script: the message in INBOX
 # and vacation (lda-lmtpd) answers through Postfix into the sender's
 # Maildir exactly once for two messages; redirect (lda) reaches the
-# other user's Maildir through Postfix.
+# other user's Maildir through Postfix; two accounts redirecting to each
+# other end in a bounce (the loop refused by its Delivered-To).
 
 . "$(dirname "$0")/lib.sh"
 . "$TESTS_DIR/lib/sieve.sh"
@@ -136,6 +137,11 @@ account prej@pipe.example.com 1; PREJ=$MD
 script 'require "ereject";
 ereject "Nobody reads prej.";'
 account pbroken@pipe.example.com 1; PBRK=$MD; script "$BROKEN"
+# two accounts that redirect to each other
+account loopa@example.com 1;     LOOPA=$MD
+script 'redirect "loopb@pipe.example.com";'
+account loopb@pipe.example.com 1; LOOPB=$MD
+script 'redirect "loopa@example.com";'
 
 C=$T/lda.conf
 cat > "$C" <<EOF
@@ -293,32 +299,54 @@ else
 fi
 is "$(nfiles "$CAROL")" 1 "(6) once"
 
-# ---------------------------------------------- (7) Dovecot IMAP
+# ---------------------------------------------- (7) a redirect loop ends
+# loopa (lmtp) -> loopb (pipe) -> loopa: the second delivery to loopa
+# sees its own Delivered-To and refuses (5.4.6), Postfix bounces
+send 7 alice@example.com loopa@example.com "round and round"
+like "$ST" 'status=sent ' "(7) the first delivery to loopa redirects"
+_looped() { grep -F 'to=<loopa@example.com>' "$PF_LOG" | grep -q 'status=bounced'; }
+if wait_until 60 _looped; then
+    like "$(grep -F 'to=<loopa@example.com>' "$PF_LOG" | grep 'status=bounced' | head -n 1)" \
+        'dsn=5\.4\.6' "(7) the message coming back to loopa is refused as a loop (5.4.6)"
+else
+    not_ok "(7) the message coming back to loopa is refused as a loop"
+fi
+wait_until 60 _queue_empty
+is "$(grep -F 'to=<loopa@example.com>' "$PF_LOG" | grep -c ' status=')" 2 \
+    "(7) loopa saw it twice, no more"
+is "$(all_files "$LOOPA" | grep -c .)/$(all_files "$LOOPB" | grep -c .)" 0/0 "(7) nothing stored"
+if wait_until 60 bounce_for "round and round" > /dev/null; then
+    ok "(7) the sender got the bounce"
+else
+    not_ok "(7) the sender got the bounce"
+fi
+
+# ---------------------------------------------- (8) Dovecot IMAP
 dc_init_passwd dovecot "$PW" "$VM"
 if dc_start; then
     ok "private dovecot started on 127.0.0.1:$DC_PORT"
     for who in bob@example.com dave@pipe.example.com; do
         out=$(python3 "$TESTS_DIR/services/imap_flags.py" 127.0.0.1 "$DC_PORT" \
                   "$who" "$DC_PASS" 2>&1)
-        is "$?" 0 "(7) IMAP: $who logged in, flags fetched"
+        is "$?" 0 "(8) IMAP: $who logged in, flags fetched"
         diagl "$out"
         is "$(printf '%s\n' "$out" | awk -F'\t' '$1=="Projects"{print $2 "|" $3}')" \
-            '\Seen|project plan' "(7) IMAP: $who's Projects holds the message, \\Seen"
+            '\Seen|project plan' "(8) IMAP: $who's Projects holds the message, \\Seen"
         is "$(printf '%s\n' "$out" | awk -F'\t' '$1=="Junk"{print $2 "|" $3}')" \
-            '-|project spam' "(7) IMAP: $who's Junk holds the spam, unseen"
+            '-|project spam' "(8) IMAP: $who's Junk holds the spam, unseen"
     done
     out=$(python3 "$TESTS_DIR/services/imap_flags.py" 127.0.0.1 "$DC_PORT" \
               bob@example.com "$DC_PASS" 2>&1)
     is "$(printf '%s\n' "$out" | awk -F'\t' '$1=="Archiv.Entw&APw-rfe"{print $3}')" entwurf \
-        "(7) IMAP: bob's \"Archiv.Entwürfe\" (LIST: Archiv.Entw&APw-rfe) holds the message"
-    is "$(grep -ciE 'error|panic|fatal|corrupt|broken' "$DC_LOG")" 0 "(7) no errors in Dovecot's log"
+        "(8) IMAP: bob's \"Archiv.Entwürfe\" (LIST: Archiv.Entw&APw-rfe) holds the message"
+    is "$(grep -ciE 'error|panic|fatal|corrupt|broken' "$DC_LOG")" 0 "(8) no errors in Dovecot's log"
     diagl "$(grep -iE 'error|panic|fatal|corrupt|broken' "$DC_LOG" | head -n 5)"
 else
     not_ok "private dovecot started"
 fi
 
 # nothing else bounced or deferred
-is "$(grep -c ' status=bounced ' "$PF_LOG")" 2 "only the two rejections bounced"
+is "$(grep -c ' status=bounced ' "$PF_LOG")" 3 "only the two rejections and the loop bounced"
 is "$(grep -c ' status=deferred ' "$PF_LOG")" 0 "nothing deferred"
 diagl "$(grep ' status=deferred ' "$PF_LOG" | head -n 5)"
 
