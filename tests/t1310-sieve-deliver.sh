@@ -24,6 +24,8 @@
 #   - vacation: one answer per sender in the period, none to lists,
 #     bulk, auto-submitted mail, null or daemon senders, or mail not
 #     addressed to the user
+#   - each link, rename, fsync, mkdir of a delivery of three copies
+#     failing in turn: all copies or none (75), nothing left behind
 #   - lda-lmtpd: 550 5.7.1 for a rejecting recipient and 250 for another
 #     in the same transaction; a fileinto and a broken script
 #   - the shipped spam script passes lda-sieve check and Pigeonhole's sievec
@@ -446,6 +448,83 @@ fi
 sleep 5
 msg "short three" | dl -o sieve_vacation_min_period=0
 is "$(sent)" 4 "... and again once the period is over"
+
+# ---------------------------------------------- a failing call among the copies
+# Each link, rename, fsync and mkdir of a delivery into A, B and INBOX
+# fails in turn (tests/fault/faultfs.c): lda must then defer (75) with
+# no copy anywhere, or deliver all three; a failing link into a new/ or
+# an fsync of the message or of a new/ directory must defer.  Never a
+# tmp/ file, a lock or a wrong maildirsize left behind.
+: "${FAULTFS:=$TOP_DIR/build/faultfs.so}"
+if [ -f "$FAULTFS" ]; then
+    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+    FD=$T/fault
+    as_user mkdir -p "$FD/home"
+    chmod 777 "$FD"
+    sv_write "$FD/copies.sieve" 'require ["fileinto", "mailbox"];
+fileinto :create "A";
+fileinto :create "B";
+keep;'
+    write_conf "$FD/lda.conf" "maildir = $FD/home/Maildir" "quota = 10M" \
+        "sieve = $FD/copies.sieve"
+    chmod 644 "$FD/lda.conf"
+    msg "fault" > "$FD/msg"
+    # fault_lda CALL [NTH] - a delivery into a fresh Maildir with CALL's
+    # NTH call failing ("count": none, all logged to FD/count.log)
+    fault_lda() {
+        rm -rf "$FD/home/Maildir"
+        OUT=$(FAULT_PREFIX=$FD/home FAULT_CALL=$1 FAULT_NTH=${2:-0} \
+              FAULT_LOG=$FD/count.log LD_PRELOAD=$FAULTFS \
+              "$LDA" -c "$FD/lda.conf" -f alice@example.org -d fault@example.com \
+              < "$FD/msg" 2>&1)
+        RC=$?
+    }
+    : > "$FD/count.log"; chmod 666 "$FD/count.log"
+    fault_lda count
+    is "$RC/$(all_files "$FD/home/Maildir" | grep -c .)" 0/3 "faultfs counting: three copies"
+    plan_=$(awk '$1 ~ /^(link|rename|fsync|mkdir)$/ { k[$1]++; print $1, k[$1], $2, $3 }' "$FD/count.log")
+    bad=
+    runs=0 deferred=0
+    while read -r fam k p1 p2; do
+        runs=$((runs + 1))
+        fault_lda "$fam" "$k"
+        md=$FD/home/Maildir
+        n=$(all_files "$md" | grep -c .)
+        what="$fam #$k ${p1#"$FD"/home/}${p2:+ ${p2#"$FD"/home/}}"
+        must=0
+        case "$fam $p2" in
+            "link "*/new/*|"link "*/cur/*) must=1 ;;
+        esac
+        case "$fam $p1" in
+            "fsync "*/tmp/*|"fsync "*/new|"fsync "*/cur) must=1 ;;
+        esac
+        case "$fam $p2" in
+            "link "*/maildirsize.lock) must=0 ;;
+        esac
+        if [ "$RC" = 75 ] && [ "$n" = 0 ]; then
+            deferred=$((deferred + 1))
+            printf '%s' "$(first_line "$OUT")" | grep -Eq '^4\.[0-9]+\.[0-9]+ ' ||
+                bad="$bad; $what: exit 75 without a 4.x.x line"
+        elif [ "$RC" = 0 ] && [ "$n" = 3 ] &&
+             [ "$(all_files "$md" | xargs md5sum | awk '{print $1}' | sort -u | wc -l)" = 1 ]; then
+            [ "$must" = 0 ] || bad="$bad; $what: delivered although it must defer"
+        else
+            bad="$bad; $what: exit $RC with $n copies"
+        fi
+        left=$(find "$md/tmp" "$md"/.*/tmp -type f 2>/dev/null | wc -l)
+        [ "$left" = 0 ] || bad="$bad; $what: $left file(s) left in tmp/"
+        [ ! -e "$md/maildirsize.lock" ] || bad="$bad; $what: maildirsize.lock left"
+        if [ -f "$md/maildirsize" ]; then
+            q=$(awk 'NR > 1 && NF { b += $1; c += $2 } END { print b + 0, c + 0 }' "$md/maildirsize")
+            r=$(all_files "$md" | xargs -r stat -c %s | awk '{ b += $1; c++ } END { print b + 0, c + 0 }')
+            [ "$q" = "$r" ] || bad="$bad; $what: maildirsize says $q, the files $r"
+        fi
+    done <<< "$plan_"
+    is "${bad#; }" "" "each of $runs failing calls: all three copies or none, nothing left behind"
+    like "$deferred" '^[1-9]' "... the faults fired: $deferred of them deferred the delivery"
+else
+    diag "no $FAULTFS (make build/faultfs.so): the failing calls are not tried"
+fi
 
 # ---------------------------------------------- lda-lmtpd
 if [ -x "$LMTPD" ]; then
