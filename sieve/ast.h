@@ -162,4 +162,8 @@ unsigned long sv_ext_bit(const char *name);
  * when it takes none), NULL when absent */
 const struct sv_arg *sv_tag(const struct sv_node *n, const char *name);
 
+/* address.c: whether the address test may name header name (RFC 5228
+ * 5.1: headers holding address lists, Pigeonhole's list) */
+int sv_address_header_ok(const char *name);
+
 #endif
