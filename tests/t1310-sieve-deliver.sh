@@ -273,6 +273,16 @@ is "$(all_files "$MD" | grep -c .)" 1 "... and nowhere else"
 like "$OUT" '\.dovecot\.sieve' "... a log line names the script"
 diagl "$OUT"
 
+# a runtime error: reject conflicts with a fileinto before it
+account conflict
+script 'require ["fileinto", "mailbox", "reject"];
+fileinto :create "Taken";
+reject "too late";'
+msg "conflict" | dl
+is "$RC/$(nfiles "$MD")/$(nfiles "$MD" Taken)" 0/1/0 \
+    "a runtime error (reject after fileinto): exit 0, only the implicit keep"
+like "$OUT" '\.dovecot\.sieve:3:[0-9]+' "... a log line with the script, line and column"
+
 # ---------------------------------------------- sieve_before, sieve_after
 sv_write "$GLOBAL/broken.sieve" 'require "fileinto";
 if true { fileinto "X" '
@@ -548,8 +558,8 @@ fileinto'
         is "$(printf '%s\n' "$out" | grep -c '^rcpt: 250')" 2 "LMTP: both recipients accepted"
         like "$(printf '%s\n' "$out" | grep '^data: ' | sed -n 1p)" '^data: 550 5\.7\.1 .*not here' \
             "LMTP: 550 5.7.1 with the reason for the rejecting recipient"
-        like "$(printf '%s\n' "$out" | grep '^data: ' | sed -n 2p)" '^data: 250 ' \
-            "LMTP: 250 for the other, in the same transaction"
+        like "$(printf '%s\n' "$out" | grep '^data: ' | sed -n 2p)" '^data: 250 .*Work' \
+            "LMTP: 250 for the other, in the same transaction, naming its folder"
         is "$(nfiles "$MD_WORK" Work)/$(all_files "$T/home/lrej/Maildir" | grep -c .)" 1/0 \
             "LMTP: fileinto carried out, the rejected copy stored nowhere"
         out=$(msg "lmtp broken" | lmtp send --from alice@example.org --to lbroken@example.com)
