@@ -14,21 +14,25 @@
 #   - a fileinto to a missing folder without :create: INBOX, a warning
 #   - discard (nothing stored, no event, a log line with script and
 #     line), reject and ereject (exit 77, "5.7.1 REASON" first)
-#   - a broken script: INBOX, and a log line with file, line, column;
-#     a broken sieve_before is skipped and the user's script runs
+#   - a broken script, a runtime error, sieve_max_actions exceeded:
+#     INBOX, and a log line with file, line, column; a broken
+#     sieve_before is skipped and the user's script runs
 #   - sieve_before (the shipped spam-to-junk.sieve: spam to Junk ends
 #     the sequence), a directory of before-scripts, sieve_after,
-#     include :personal and :global, userdb_sieve, sieve_max_actions
+#     include :personal and :global, userdb_sieve and the account
+#     service's "sieve"; three copies where the quota has room for two
 #   - redirect (sendmail -i -f SENDER -- ADDR), :copy,
 #     sieve_redirect_envelope_from, a failing sendmail (kept in INBOX)
-#   - vacation: one answer per sender in the period, none to lists,
+#   - vacation: one answer per sender in the period (and again after
+#     it), its memory in the Maildir root, none to lists,
 #     bulk, auto-submitted mail, null or daemon senders, or mail not
 #     addressed to the user
 #   - each link, rename, fsync, mkdir of a delivery of three copies
 #     failing in turn: all copies or none (75), nothing left behind
 #   - lda-lmtpd: 550 5.7.1 for a rejecting recipient and 250 for another
 #     in the same transaction; a fileinto and a broken script
-#   - the shipped spam script passes lda-sieve check and Pigeonhole's sievec
+#   - the shipped spam script passes lda-sieve check and Pigeonhole's
+#     sievec; lda-sieve test and sieve-test file each filter's mark alike
 
 . "$(dirname "$0")/lib.sh"
 . "$TESTS_DIR/lib/sieve.sh"
