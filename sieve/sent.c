@@ -160,6 +160,10 @@ static int load(const struct sieve_send *s, const char *name,
     if (path_in(s, name, path, sizeof(path)) < 0)
         return status_set(st, "4.3.0", "memory '%s/%s': path too long",
                           s->dir, name);
+    /* Looked up before it is opened: over NFSv4, libnfs 4.0's OPEN of a
+     * missing file makes the next create in its directory fail too. */
+    if (op->stat(s->b, path, &sb) < 0 && errno == ENOENT)
+        return 0;
     if (op->open_rw(s->b, path, &f) < 0) {
         if (errno == ENOENT)
             return 0;

@@ -142,4 +142,37 @@ check "... a fresh one kept" test -e "$MD/tmp/fresh"
 check "... tmp/'s atime set to now" \
     test "$(( $(date +%s) - $(stat -c %X "$MD/tmp") ))" -lt 3600
 
+# Sieve over NFS: the tmp/ file read back and linked into two folders
+# (one with flags, into cur/), the vacation memory written on the server.
+SV=$TEST_TMP/sieve
+mkdir -p "$SV"
+cat > "$SV/script.sieve" <<'EOS'
+require ["fileinto", "copy", "imap4flags", "mailbox", "vacation"];
+if header :contains "subject" "sieve over nfs" {
+    fileinto :create :flags "\\Seen" "Junk";
+    fileinto :copy :create "Lists/nfs";
+    vacation :days 1 "Away.";
+}
+EOS
+cat > "$SV/sendmail" <<'EOS'
+#!/bin/sh
+echo "$*" >> "$(dirname "$0")/calls"
+cat > /dev/null
+EOS
+chmod 755 "$SV/sendmail"
+chmod -R a+rwX "$SV"
+for i in 1 2; do
+    sample_msg "sieve over nfs" | run_lda -c "$C" -o "sieve=$SV/script.sieve" \
+        -o "sendmail_path=$SV/sendmail" -f alice@example.org -d bob@example.com
+    is "$RC" 0 "Sieve over NFS: delivery $i exits 0"
+done
+is "$(count_files "$MD/.Junk/cur")/$(count_files "$MD/.Lists.nfs/new")" "2/2" \
+    "... into Junk's cur/ and Lists/nfs's new/ (made with :create)"
+j=$(find "$MD/.Junk/cur" -type f | head -n 1)
+like "${j##*/}" ':2,S$' "... the Junk copy flagged \\Seen"
+is "$(stat -c %h "$j")" 2 "... one file linked into both folders"
+is "$(ls "$MD/tmp")" "fresh" "... nothing of its own left in tmp/"
+is "$(wc -l < "$SV/calls")" 1 "vacation answered once in its period over NFS"
+check "... its memory on the server" test -s "$MD/lda-vacation"
+
 done_testing
