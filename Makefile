@@ -203,7 +203,7 @@ FUZZ_CC = clang-14
 FUZZ_SECONDS ?= 10
 FUZZ = header message recipient template rfc2047 addr config \
        userdb_passwd userdb_tcp endpoint secrets quota mdname event lmtp \
-       sieve sieve_run
+       sieve sieve_run sieve_mime
 FUZZ_BIN = $(FUZZ:%=build/fuzz/fuzz_%)
 FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 $(WARN) \
               -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -238,10 +238,13 @@ install: $(B)/lda $(B)/lda-notifyd $(B)/lda-lmtpd $(B)/lda-sieve
 	install -m 755 $(B)/lda $(DESTDIR)$(SBINDIR)/lda
 	install -m 755 $(B)/lda-notifyd $(DESTDIR)$(SBINDIR)/lda-notifyd
 	install -m 755 $(B)/lda-lmtpd $(DESTDIR)$(SBINDIR)/lda-lmtpd
+	install -m 755 $(B)/lda-sieve $(DESTDIR)$(SBINDIR)/lda-sieve
 	install -m 644 man/lda-notifyd.8 $(DESTDIR)$(MANDIR)/man8/lda-notifyd.8
 	install -m 644 man/lda-lmtpd.8 $(DESTDIR)$(MANDIR)/man8/lda-lmtpd.8
 	install -m 644 man/lda.8 $(DESTDIR)$(MANDIR)/man8/lda.8
 	install -m 644 man/lda.conf.5 $(DESTDIR)$(MANDIR)/man5/lda.conf.5
+	install -d $(DESTDIR)$(MANDIR)/man1
+	install -m 644 man/lda-sieve.1 $(DESTDIR)$(MANDIR)/man1/lda-sieve.1
 
 clean:
 	rm -rf build demo/Maildir demo/outbox

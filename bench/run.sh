@@ -44,6 +44,10 @@
 # lda-lmtpd alone against lda's delivery core in one process.  Its
 # Markdown is appended to BENCH_MD like the events part's.
 #
+# Then (BENCH_SIEVE=0 skips it) bench/sieve.sh: lda without a Sieve
+# script against lda running a 50-rule script (bench/sieve-50.sieve);
+# its Markdown is appended to BENCH_MD as well.
+#
 # Timing and RSS come from bench/runner.c (fork, execve, wait4), not from
 # a shell.  As root the agents run as the system user BENCH_USER (default
 # ldabench, created with useradd -r when missing); otherwise as the caller.
@@ -698,6 +702,17 @@ if [ "${BENCH_LMTP:-1}" != 0 ]; then
     BENCH_MD=$S/lmtp.md bash "$BENCH_DIR/lmtp.sh" "$LDA_BIN" || rc=$?
     if [ -n "${BENCH_MD:-}" ] && [ -s "$S/lmtp.md" ]; then
         { echo; cat "$S/lmtp.md"; } >> "$BENCH_MD"
+    fi
+    [ "$rc" = 0 ] || exit "$rc"
+fi
+
+# --- Sieve: bench/sieve.sh, no script against a 50-rule one ----------------------
+if [ "${BENCH_SIEVE:-1}" != 0 ]; then
+    echo
+    rc=0
+    BENCH_MD=$S/sieve.md bash "$BENCH_DIR/sieve.sh" "$LDA_BIN" || rc=$?
+    if [ -n "${BENCH_MD:-}" ] && [ -s "$S/sieve.md" ]; then
+        { echo; cat "$S/sieve.md"; } >> "$BENCH_MD"
     fi
     [ "$rc" = 0 ] || exit "$rc"
 fi

@@ -37,6 +37,7 @@ struct sink {
     size_t spaces;              /* blanks waiting for the next character */
     int folded;                 /* one of them was a tab, CR, LF, control */
     int full;                   /* a character did not fit: stop */
+    int keep;                   /* tabs and controls kept as written */
 };
 
 /* Decoded bytes of adjacent encoded words in one charset. */
@@ -148,6 +149,9 @@ static void sink_bytes(struct sink *s, const char *p, size_t n)
         if (u[i] == '\0') {
             /* only a decoded word can hold one; NUL would end the string */
             sink_put(s, REPLACEMENT, 3);
+            i++;
+        } else if (s->keep && u[i] != ' ' && (u[i] < 0x20 || u[i] == 0x7f)) {
+            sink_put(s, p + i, 1);
             i++;
         } else if (u[i] == ' ' || u[i] < 0x20 || u[i] == 0x7f) {
             sink_blank(s, u[i] != ' ');
@@ -353,16 +357,57 @@ static void word_decode(const struct word *w, struct run *r, struct sink *s)
     }
 }
 
+/* raw_add - one decoded byte of a word shown as bytes, flushed when full */
+static void raw_add(struct sink *s, char *buf, size_t *o, size_t cap, int c)
+{
+    if (c >= 0)
+        buf[(*o)++] = (char)c;
+    if (*o == cap || (c < 0 && *o > 0)) {
+        sink_bytes(s, buf, *o);
+        *o = 0;
+    }
+}
+
+/* word_raw - a word in a charset iconv does not know: its bytes as they
+ * decode, each invalid one replaced (what Dovecot shows of such words) */
+static void word_raw(const struct word *w, struct sink *s)
+{
+    unsigned int acc = 0, bits = 0;
+    char buf[256], c;
+    size_t i, o = 0;
+
+    for (i = 0; i < w->tlen; i++) {
+        c = w->text[i];
+        if (w->enc == 'B') {
+            if (c == '=')
+                break;
+            acc = ((acc << 6) | (unsigned int)b64_value(c)) & 0xfff;
+            bits += 6;
+            if (bits >= 8) {
+                bits -= 8;
+                raw_add(s, buf, &o, sizeof(buf), (int)((acc >> bits) & 0xff));
+            }
+        } else if (c == '=') {
+            raw_add(s, buf, &o, sizeof(buf), hex_value(w->text[i + 1]) * 16
+                    + hex_value(w->text[i + 2]));
+            i += 2;
+        } else {
+            raw_add(s, buf, &o, sizeof(buf), c == '_' ? ' ' : c);
+        }
+    }
+    raw_add(s, buf, &o, sizeof(buf), -1);
+}
+
 /* is_lwsp - linear white space between words (RFC 5322 folding) */
 static int is_lwsp(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* rfc2047_decode - header text to UTF-8, encoded words decoded */
-size_t rfc2047_decode(const char *in, char *out, size_t cap)
+/* decode - header text to UTF-8, encoded words decoded */
+static size_t decode(const char *in, char *out, size_t cap, int keep)
 {
-    struct sink s = {.out = out, .cap = cap};
+    struct sink s = {.out = out, .cap = cap, .keep = keep};
     struct run r = {.cd = (iconv_t)-1};
     struct word w;
     const char *p = in, *q;
@@ -388,6 +433,11 @@ size_t rfc2047_decode(const char *in, char *out, size_t cap)
             word_decode(&w, &r, &s);
             after_word = 1;
             p = w.end;
+        } else if (keep && *p == '=' && word_parse(p, &w) == 0) {
+            run_finish(&r, &s);
+            word_raw(&w, &s);
+            after_word = 0;
+            p = w.end;
         } else {
             run_finish(&r, &s);
             q = p + 1 + strcspn(p + 1, " \t\r\n=");
@@ -401,4 +451,16 @@ size_t rfc2047_decode(const char *in, char *out, size_t cap)
         iconv_close(r.cd);
     out[s.len] = '\0';
     return s.len;
+}
+
+/* rfc2047_decode - header text to UTF-8, blanks collapsed */
+size_t rfc2047_decode(const char *in, char *out, size_t cap)
+{
+    return decode(in, out, cap, 0);
+}
+
+/* rfc2047_decode_keep - header text to UTF-8, tabs and controls kept */
+size_t rfc2047_decode_keep(const char *in, char *out, size_t cap)
+{
+    return decode(in, out, cap, 1);
 }

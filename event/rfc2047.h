@@ -17,6 +17,14 @@
 size_t rfc2047_decode(const char *in, char *out, size_t cap);
 
 /*
+ * rfc2047_decode_keep - the same, but tabs, CR, LF and other controls
+ * stay as written (only spaces at both ends are trimmed) and a word in
+ * a charset iconv does not know gives its bytes (invalid ones as
+ * U+FFFD), as Sieve's header tests see values in Pigeonhole
+ */
+size_t rfc2047_decode_keep(const char *in, char *out, size_t cap);
+
+/*
  * utf8_clean - the len bytes at in as valid UTF-8 (RFC 3629) in out: each
  * byte not part of a valid character (overlong, surrogate, above
  * U+10FFFF, cut short) and each NUL becomes U+FFFD.  NUL-terminated, at

@@ -14,7 +14,8 @@
  * what follows it; :user and :detail split the local part at the first
  * of the recipient_delimiter characters, and an address without one
  * has no detail (RFC 5233 4: the test is false for it, even for "").
- * The envelope's null sender is "" for every part (RFC 5228 5.4).
+ * The envelope's null sender is "" for every part (RFC 5228 5.4); its
+ * "to" is the original recipient when there is one, as Pigeonhole's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,39 @@ static size_t unquote(const char *s, size_t len, char *out)
     return o;
 }
 
+/* dot_atom - whether s[0..len) is a dot-atom (RFC 5322 3.2.3) */
+static int dot_atom(const char *s, size_t len)
+{
+    size_t i;
+
+    if (len == 0 || s[0] == '.' || s[len - 1] == '.')
+        return 0;
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c == '.' ? s[i + 1] == '.'
+            : c <= ' ' || c >= 0x7f || strchr("()<>[]:;@\\,\"", c) != NULL)
+            return 0;
+    }
+    return 1;
+}
+
+/* give_all - the address whole, a local part quoted for no reason
+ * without its quotes ("joe"@x.org is joe@x.org, as Pigeonhole gives) */
+static int give_all(struct awalk *w, const char *a, const char *at)
+{
+    char buf[ADDR_ADDRESS_MAX];
+    size_t llen;
+
+    if (at == NULL || a[0] != '"')
+        return give(w, a, strlen(a));
+    llen = unquote(a, (size_t)(at - a), buf);
+    if (!dot_atom(buf, llen) || llen + strlen(at) >= sizeof(buf))
+        return give(w, a, strlen(a));
+    memcpy(buf + llen, at, strlen(at) + 1);
+    return give(w, buf, strlen(buf));
+}
+
 /*
  * give_part - the walk's part of address a (local@domain, or a local
  * part alone from the envelope) to the match; nothing when a has no
@@ -95,7 +129,7 @@ static int give_part(struct awalk *w, const char *a)
     size_t llen, cut;
 
     if (w->part == SV_ALL)
-        return give(w, a, strlen(a));
+        return give_all(w, a, at);
     if (w->part == SV_DOMAIN)
         return at != NULL ? give(w, at + 1, strlen(at + 1)) : 0;
     llen = at != NULL ? (size_t)(at - a) : strlen(a);
@@ -195,7 +229,9 @@ int sv_test_address(struct sv_run *r, const struct sv_node *n)
 /*
  * sv_test_envelope - envelope [ADDRESS-PART] [COMPARATOR] [MATCH-TYPE]
  * <parts> <keys> (RFC 5228 5.4): "from" is the sender ("" for <>), "to"
- * the recipient; other parts have no value
+ * the original recipient when the delivery knows one (LMTP's ORCPT,
+ * lda -a), else the recipient: Pigeonhole's choice, the address the
+ * sender wrote (RFC 5228 5.4 lets either be); other parts have no value
  */
 int sv_test_envelope(struct sv_run *r, const struct sv_node *n)
 {
@@ -212,7 +248,9 @@ int sv_test_envelope(struct sv_run *r, const struct sv_node *n)
         if (strcasecmp(part, "from") == 0)
             a = r->env != NULL ? r->env->from : NULL;
         else if (strcasecmp(part, "to") == 0)
-            a = r->env != NULL ? r->env->to : NULL;
+            a = r->env == NULL ? NULL
+                : r->env->orig_to != NULL && *r->env->orig_to != '\0'
+                ? r->env->orig_to : r->env->to;
         else
             continue;
         if (a == NULL)

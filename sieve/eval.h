@@ -53,7 +53,9 @@ void sv_vars_free(struct sv_vars *v);
 const char *sv_var_get(struct sv_run *r, const char *name, size_t *len);
 int sv_var_set(struct sv_run *r, const char *name, const char *value,
                size_t len);
-/* the match variables ${0}..${9} of the last successful match */
+/* the match variables ${0}..${31} of the last successful match (RFC
+ * 5229 asks for 9; Pigeonhole keeps 32) */
+#define SV_MATCH_VARS 32
 void sv_match_vars_set(struct sv_run *r, const char *const *v,
                        const size_t *len, int n);
 

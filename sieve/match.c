@@ -13,6 +13,8 @@
  * :matches ("*", "?", "\" escaping) runs in one pass that returns only
  * to the last "*" seen, so a pattern costs at most O(value x pattern)
  * steps, never exponential time; "?" is one octet, as in Pigeonhole.
+ * Past 2^28 steps (a key of many kilobytes against a long value) a
+ * :matches or :contains is a runtime error rather than minutes of CPU.
  * Captures give each "*" as few characters as possible, left to right
  * (RFC 5229 3.2).  :regex is POSIX extended (regcomp), compiled for
  * each key on each use; a key that does not compile matches nothing.
@@ -27,7 +29,11 @@
 #include "eval.h"
 
 #define KEY_SLOT 3
-#define MATCH_VARS 10
+#define MATCH_VARS SV_MATCH_VARS
+/* byte comparisons one :matches or :contains may make (some tenths of
+ * a second): a long enough key against a long value could otherwise
+ * run for minutes between two of the evaluator's CPU time checks */
+#define MATCH_BUDGET (1UL << 28)
 
 /* fold - a byte as the comparator sees it */
 static unsigned char fold(enum sv_cmp cmp, unsigned char c)
@@ -78,10 +84,12 @@ static int compare(enum sv_cmp cmp, const char *a, size_t alen,
     return (alen > i) - (blen > i);
 }
 
-/* contains - whether b occurs in a under cmp (octet or casemap) */
+/* contains - whether b occurs in a under cmp (octet or casemap); -1
+ * when that took more than MATCH_BUDGET comparisons */
 static int contains(enum sv_cmp cmp, const char *a, size_t alen,
                     const char *b, size_t blen)
 {
+    unsigned long steps = 0;
     size_t i, j;
 
     for (i = 0; i + blen <= alen; i++) {
@@ -91,6 +99,8 @@ static int contains(enum sv_cmp cmp, const char *a, size_t alen,
                 break;
         if (j == blen)
             return 1;
+        if ((steps += j + 1) > MATCH_BUDGET)
+            return -1;
     }
     return 0;
 }
@@ -113,7 +123,7 @@ static int rel_holds(enum sv_rel rel, int c)
 struct caps {
     size_t start[MATCH_VARS - 1];
     size_t len[MATCH_VARS - 1];
-    int n;                      /* wildcards in the pattern, up to 9 kept */
+    int n;                      /* wildcards in the pattern (31 kept) */
 };
 
 /* cap_set - wildcard k matched t[start..start+len) */
@@ -131,17 +141,21 @@ static void cap_set(struct caps *c, int k, size_t start, size_t len)
  * glob - whether t matches pattern p under cmp (RFC 5228 2.7.1): one
  * pass that, on a mismatch, lets the last "*" take one more byte and
  * starts over after it; with only "*" as a variable-length wildcard
- * returning to the last one is enough, and bounds the work
+ * returning to the last one is enough, and bounds the work (-1 past
+ * MATCH_BUDGET steps)
  */
 static int glob(enum sv_cmp cmp, const char *p, size_t plen,
                 const char *t, size_t tlen, struct caps *c)
 {
     size_t pi = 0, ti = 0, star_pi = 0, star_ti = 0, w;
+    unsigned long steps = 0;
     int k = 0, star_k = -1;
     unsigned char lit;
 
     c->n = 0;
     for (;;) {
+        if (++steps > MATCH_BUDGET)
+            return -1;
         if (pi < plen) {
             if (p[pi] == '*') {
                 star_pi = pi++;
@@ -193,7 +207,10 @@ static int matches(struct sv_match_ctx *m, const char *v, size_t len,
     struct caps c;
     int i, n;
 
-    if (!glob(m->n->cmp, key, klen, v, len, &c))
+    i = glob(m->n->cmp, key, klen, v, len, &c);
+    if (i < 0)
+        return sv_error(m->r, m->n, "matches: key too costly to match");
+    if (i == 0)
         return 0;
     if (vars_wanted(m->r)) {
         n = c.n < MATCH_VARS - 1 ? c.n : MATCH_VARS - 1;
@@ -292,6 +309,9 @@ int sv_match_value(struct sv_match_ctx *m, const char *v, size_t len)
             break;
         case SV_CONTAINS:
             hit = contains(n->cmp, v, len, key, klen);
+            if (hit < 0)
+                return sv_error(m->r, n, "contains: key too costly to "
+                                "match");
             break;
         case SV_MATCHES:
             hit = matches(m, v, len, key, klen);

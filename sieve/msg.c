@@ -205,16 +205,24 @@ uint64_t sv_msg_body_offset(struct sv_msg *m)
     return m->body;
 }
 
-/* unfold - drop the line ends of a folded value and trim both ends */
+/*
+ * unfold - drop the line ends of a folded value and trim both ends; a
+ * tab that starts a continuation line becomes a space, as Dovecot's
+ * header parser makes it (other tabs stay)
+ */
 static size_t unfold(char *s, size_t len, const char **start)
 {
     size_t i, o = 0;
     char *b;
 
     for (i = 0; i < len; i++) {
-        if (s[i] == '\n' || (s[i] == '\r' && i + 1 < len
-                             && s[i + 1] == '\n'))
+        if (s[i] == '\r' && i + 1 < len && s[i + 1] == '\n')
             continue;
+        if (s[i] == '\n') {
+            if (i + 1 < len && s[i + 1] == '\t')
+                s[i + 1] = ' ';
+            continue;
+        }
         s[o++] = s[i];
     }
     while (o > 0 && (s[o - 1] == ' ' || s[o - 1] == '\t'
@@ -269,7 +277,7 @@ int sv_msg_header_each(struct sv_msg *m, const char *name, int decode,
                 free(raw);
                 return -1;
             }
-            len = rfc2047_decode(v, dec, cap);
+            len = rfc2047_decode_keep(v, dec, cap);
             v = dec;
         }
         rc = fn(arg, v, len);

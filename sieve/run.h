@@ -61,7 +61,8 @@ int sv_header_each(struct sv_run *r, const char *name, int decode,
  * value (it returns 1 once the test is decided true and the caller may
  * stop, 0 to go on, -1 on error), then sv_match_end for the result
  * (1 or 0; :count decides there).  Match variables (${1}...) are set
- * from the value that matched, as RFC 5229 says.
+ * from the value that matched, as RFC 5229 says.  Keys are expanded
+ * into sv_string's slot 3: a value must not live there.
  */
 struct sv_match_ctx {
     struct sv_run *r;

@@ -7,8 +7,8 @@
  * character boundary), not an error, as RFC 5229 6 asks and Pigeonhole
  * does (sieve_variables_max_scope_size 255, max_variable_size 4k).
  * Names are identifiers of at most 63 characters (Pigeonhole's limit).
- * Match variables ${0}..${9} hold the last successful :matches or
- * :regex.  Expansion happens only in scripts that required
+ * Match variables ${0}..${31} (Pigeonhole's count; RFC 5229 asks for
+ * 9) hold the last successful :matches or :regex.  Expansion happens only in scripts that required
  * "variables"; a reference that is not one (bad syntax, an unknown
  * namespace such as ${env.x}) stays as written.
  */
@@ -23,7 +23,7 @@
 #define VARS_MAX 255
 #define VAR_NAME_MAX 63
 #define VAR_VALUE_MAX 4096
-#define MATCH_VARS 10
+#define MATCH_VARS SV_MATCH_VARS
 
 struct var {
     char name[VAR_NAME_MAX + 1];
@@ -120,14 +120,21 @@ static struct var *find(struct sv_vars *v, const char *name, size_t len)
     return NULL;
 }
 
-/* match_index - the match variable a string of digits names, -1 past 9 */
+/* match_index - the match variable a string of digits names, -1 when
+ * past the last */
 static int match_index(const char *s, size_t len)
 {
+    int i = 0;
+
     while (len > 1 && *s == '0') {
         s++;
         len--;
     }
-    return len == 1 ? *s - '0' : -1;
+    if (len > 2)
+        return -1;
+    for (; len > 0; s++, len--)
+        i = i * 10 + (*s - '0');
+    return i < MATCH_VARS ? i : -1;
 }
 
 /* get_n - the value of name[0..len) (identifier or digits), "" unset */

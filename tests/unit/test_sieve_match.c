@@ -324,12 +324,12 @@ static void test_glob_hostile(void **state)
     memcpy(pattern + 2000, "*b", 3);
     run_reset(SV_EXT_VARIABLES);
     node(&n, SV_CASEMAP, SV_MATCHES, 0);
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
     EXPECT_INT("hostile", match(&n, V(value), V(pattern)), 0);
     value[len - 1] = 'b';
     EXPECT_INT("hostile, matching", match(&n, V(value), V(pattern)), 1);
     EXPECT_INT("${1} empty", (int)strlen(var("1")), 0);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
     secs = (double)(t1.tv_sec - t0.tv_sec)
         + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     if (secs > 10)
@@ -338,6 +338,29 @@ static void test_glob_hostile(void **state)
     memset(pattern, '*', 2000);
     pattern[2000] = '\0';
     EXPECT_INT("stars", match(&n, V(value), V(pattern)), 1);
+    /* the worst case of one-star backtracking: bounded, then an error */
+    {
+        char *key = malloc(20003);
+
+        assert_non_null(key);
+        memset(value, 'a', len);
+        key[0] = '*';
+        memset(key + 1, 'a', 20000);
+        memcpy(key + 20001, "b", 2);
+        EXPECT_INT("costly matches", match(&n, V(value), V(key)), -1);
+        EXPECT_HAS("costly matches", err.text, "too costly");
+        node(&n, SV_CASEMAP, SV_CONTAINS, 0);
+        EXPECT_INT("costly contains", match(&n, V(value), V(key + 1)), -1);
+        key[1001] = 'b';
+        key[1002] = '\0';
+        EXPECT_INT("long contains", match(&n, V(value), V(key + 1)), 0);
+        free(key);
+    }
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
+    secs = (double)(t1.tv_sec - t0.tv_sec)
+        + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    if (secs > 30)
+        fail_msg("hostile patterns took %.1f s", secs);
     free(value);
     CHECKED();
 }
@@ -358,11 +381,20 @@ static void test_match_vars(void **state)
     /* a failed match leaves them */
     EXPECT_INT("no match", match(&n, V("zzz"), V("^(a+)$")), 0);
     EXPECT_STR("kept", var("1"), "aaa");
-    /* groups past 9 are not kept; ${9} is */
-    EXPECT_INT("ten groups", match(&n, V("abcdefghijk"),
+    /* groups up to 31 are kept, as Pigeonhole keeps them */
+    EXPECT_INT("eleven groups", match(&n, V("abcdefghijk"),
         V("(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(k)")), 1);
     EXPECT_STR("group 9", var("9"), "i");
-    EXPECT_STR("${10}", var("10"), "");
+    EXPECT_STR("group 10", var("10"), "j");
+    EXPECT_STR("group 11", var("11"), "k");
+    EXPECT_STR("group 12", var("12"), "");
+    EXPECT_STR("${32}", var("32"), "");
+    node(&n, SV_CASEMAP, SV_MATCHES, 0);
+    EXPECT_INT("33 wildcards", match(&n, V("abcdefghijklmnopqrstuvwxyz0123456"),
+        V("?????????????????????????????????")), 1);
+    EXPECT_STR("wildcard 31", var("31"), "4");
+    EXPECT_STR("wildcard 32", var("32"), "");
+    node(&n, SV_CASEMAP, SV_REGEX, 0);
     /* the value that matched, among several */
     node(&n, SV_CASEMAP, SV_MATCHES, 0);
     EXPECT_INT("which", match(&n, V("x-1", "y-2"), V("y-*")), 1);
@@ -410,6 +442,9 @@ static void test_expand(void **state)
         {"${1}", "one"},
         {"${0001}", "one"},
         {"${10}", ""},
+        {"${32}", ""},
+        {"${100}", ""},
+        {"${0000000000000000000001}", "one"},
         {"${env.x}", "${env.x}"},
         {"${a", "${a"},
         {"${}", "${}"},
