@@ -269,11 +269,12 @@ static int declare(struct sv_run *r, const struct sv_node *n,
         g->len = len;
         a->nglobals++;
         set_ns(r, g);
-        return 0;
+        return sv_var_global(r, name) < 0 ? sv_oom(r, n) : 0;
     }
     if (sv_var_set(r, g->name, g->val, g->len) < 0)
         return sv_error(r, n, "global '%s': cannot set", g->name);
-    return 0;
+    /* "global.NAME" (RFC 6609 3.5) is NAME in this script */
+    return sv_var_global(r, name) < 0 ? sv_oom(r, n) : 0;
 }
 
 /* sv_cmd_global - the names become the shared variables */
