@@ -233,8 +233,9 @@ static int run_select(struct run *r, struct sink *s, const struct word *w)
     return 0;
 }
 
-/* b64_value - the 6 bits of a base64 character (RFC 4648 4), -1 if none */
-static int b64_value(char c)
+/* rfc2047_b64_value - the 6 bits of a base64 character (RFC 4648 4), -1
+ * if none; MIME's and Sieve's decoders use it too */
+int rfc2047_b64_value(int c)
 {
     if (c >= 'A' && c <= 'Z')
         return c - 'A';
@@ -249,8 +250,8 @@ static int b64_value(char c)
     return -1;
 }
 
-/* hex_value - the value of a hex digit, -1 if none */
-static int hex_value(char c)
+/* rfc2047_hex_value - the value of a hex digit, -1 if none */
+int rfc2047_hex_value(int c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -270,8 +271,8 @@ static int text_check(const struct word *w)
         for (i = 0; i < w->tlen; i++) {
             if (w->text[i] != '=')
                 continue;
-            if (i + 2 >= w->tlen || hex_value(w->text[i + 1]) < 0
-                || hex_value(w->text[i + 2]) < 0)
+            if (i + 2 >= w->tlen || rfc2047_hex_value(w->text[i + 1]) < 0
+                || rfc2047_hex_value(w->text[i + 2]) < 0)
                 return -1;
             i += 2;
         }
@@ -280,7 +281,7 @@ static int text_check(const struct word *w)
     for (i = 0; i < w->tlen; i++) {
         if (w->text[i] == '=')
             pad++;
-        else if (pad > 0 || b64_value(w->text[i]) < 0)
+        else if (pad > 0 || rfc2047_b64_value(w->text[i]) < 0)
             return -1;
     }
     /* missing padding is forgiven; a lone 6-bit tail is not a byte */
@@ -341,15 +342,15 @@ static void word_decode(const struct word *w, struct run *r, struct sink *s)
         if (w->enc == 'B') {
             if (c == '=')
                 break;
-            acc = ((acc << 6) | (unsigned int)b64_value(c)) & 0xfff;
+            acc = ((acc << 6) | (unsigned int)rfc2047_b64_value(c)) & 0xfff;
             bits += 6;
             if (bits >= 8) {
                 bits -= 8;
                 run_add(r, s, (unsigned char)(acc >> bits));
             }
         } else if (c == '=') {
-            run_add(r, s, (unsigned char)(hex_value(w->text[i + 1]) * 16
-                                          + hex_value(w->text[i + 2])));
+            run_add(r, s, (unsigned char)(rfc2047_hex_value(w->text[i + 1]) * 16
+                                          + rfc2047_hex_value(w->text[i + 2])));
             i += 2;
         } else {
             run_add(r, s, (unsigned char)(c == '_' ? ' ' : c));
@@ -381,15 +382,15 @@ static void word_raw(const struct word *w, struct sink *s)
         if (w->enc == 'B') {
             if (c == '=')
                 break;
-            acc = ((acc << 6) | (unsigned int)b64_value(c)) & 0xfff;
+            acc = ((acc << 6) | (unsigned int)rfc2047_b64_value(c)) & 0xfff;
             bits += 6;
             if (bits >= 8) {
                 bits -= 8;
                 raw_add(s, buf, &o, sizeof(buf), (int)((acc >> bits) & 0xff));
             }
         } else if (c == '=') {
-            raw_add(s, buf, &o, sizeof(buf), hex_value(w->text[i + 1]) * 16
-                    + hex_value(w->text[i + 2]));
+            raw_add(s, buf, &o, sizeof(buf), rfc2047_hex_value(w->text[i + 1]) * 16
+                    + rfc2047_hex_value(w->text[i + 2]));
             i += 2;
         } else {
             raw_add(s, buf, &o, sizeof(buf), c == '_' ? ' ' : c);

@@ -32,4 +32,8 @@ size_t rfc2047_decode_keep(const char *in, char *out, size_t cap);
  */
 size_t utf8_clean(const char *in, size_t len, char *out, size_t cap);
 
+/* the value of a base64 character or a hex digit, -1 when it is none */
+int rfc2047_b64_value(int c);
+int rfc2047_hex_value(int c);
+
 #endif

@@ -84,7 +84,8 @@ struct sv_node {
     /* filled by validation */
     const struct sv_arg *pos[SV_MAX_POS];       /* positional, in order */
     int npos;
-    struct sv_tagged tags[SV_MAX_TAGS];
+    struct sv_tagged *tags;     /* as many as it has (the tree is made
+                                 * on every delivery: small is fast) */
     int ntags;
     enum sv_match match;        /* default SV_IS */
     enum sv_rel rel;            /* with SV_VALUE and SV_COUNT */

@@ -59,31 +59,6 @@ enum sv_mime_cte sv_mime_cte(const char *v)
     return SV_CTE_NONE;
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = tolower(c);
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
-static int b64val(int c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
-
 /* qp states: in text, after '=', after "=X", blanks after a soft '=' */
 enum { QP_TEXT, QP_EQ, QP_HEX, QP_SOFT };
 
@@ -100,7 +75,7 @@ static void qp_byte(struct sv_mime_dec *d, char c, struct sv_mime_buf *out)
 
     switch (d->st) {
     case QP_EQ:
-        if ((h = hexval((unsigned char)c)) >= 0) {
+        if ((h = rfc2047_hex_value((unsigned char)c)) >= 0) {
             d->hex = h;
             d->st = QP_HEX;
             return;
@@ -116,7 +91,7 @@ static void qp_byte(struct sv_mime_dec *d, char c, struct sv_mime_buf *out)
         break;
     case QP_HEX:
         d->st = QP_TEXT;
-        if ((h = hexval((unsigned char)c)) >= 0) {
+        if ((h = rfc2047_hex_value((unsigned char)c)) >= 0) {
             char b = (char)(d->hex * 16 + h);
             sv_mime_buf_add(out, &b, 1);
             return;
@@ -169,7 +144,7 @@ void sv_mime_decode(struct sv_mime_dec *d, const char *in, size_t len,
         /* characters outside the alphabet (line breaks, '=') are
          * skipped, as RFC 2045 6.8 asks */
         for (i = 0; i < len && !out->cut; i++) {
-            if ((v = b64val((unsigned char)in[i])) < 0)
+            if ((v = rfc2047_b64_value((unsigned char)in[i])) < 0)
                 continue;
             d->acc = (d->acc << 6 | (unsigned)v) & 0xffffff;
             d->nbits += 6;

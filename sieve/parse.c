@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../event/rfc2047.h"
 #include "lex.h"
 
 int sv_parse_error(struct sv_parser *p, int line, int col,
@@ -101,17 +102,6 @@ int sv_declare(struct sv_parser *p, const struct sv_str *s, int global)
 
 /* ---- strings: encoded-character (RFC 5228 2.4.2.4) ---- */
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static int is_blank(int c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
@@ -174,7 +164,7 @@ static long encoded(struct sv_parser *p, const struct sv_str *str,
             break;
         if (items > 0 && !is_blank(s[k - 1]))
             return 0;
-        for (ndig = 0; k < len && hexval(s[k]) >= 0; k++)
+        for (ndig = 0; k < len && rfc2047_hex_value(s[k]) >= 0; k++)
             ndig++;
         if (ndig == 0 || (!uni && ndig > 2))
             return 0;
@@ -188,8 +178,8 @@ static long encoded(struct sv_parser *p, const struct sv_str *str,
             i++;
         if (i >= k)
             break;
-        for (v = 0; hexval(s[i]) >= 0; i++)
-            v = v > 0x10ffff ? v : v * 16 + (uint32_t)hexval(s[i]);
+        for (v = 0; rfc2047_hex_value(s[i]) >= 0; i++)
+            v = v > 0x10ffff ? v : v * 16 + (uint32_t)rfc2047_hex_value(s[i]);
         if (uni && (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)))
             return sv_parse_error(p, str->line, str->col, "invalid unicode "
                                   "character 0x%08x in encoded character "
@@ -722,6 +712,12 @@ static int check_tags(struct sv_parser *p, struct sv_node *n)
     size_t idx = 0;
     char want;
 
+    for (i = 0; i < n->nargs && n->args[i].type == SV_TAG; i++)
+        ;
+    if (i > 0 && (n->tags = sv_pool_alloc(p->pool, (size_t)(i < SV_MAX_TAGS
+                                                             ? i : SV_MAX_TAGS)
+                                          * sizeof(*n->tags))) == NULL)
+        return sv_parse_error(p, n->line, n->col, "out of memory");
     for (i = 0; i < n->nargs && n->args[i].type == SV_TAG; i++) {
         a = &n->args[i];
         kind = tag_kind(p, n, a->tag, &idx, &td);

@@ -38,8 +38,10 @@ struct var {
 };
 
 struct sv_vars {
-    struct var v[VARS_MAX];
-    int n;
+    struct var *v;              /* grown as variables are set: most
+                                 * scripts have none, and a run is
+                                 * made on every delivery */
+    int n, cap;
     char *match[MATCH_VARS];
     size_t mlen[MATCH_VARS];
 };
@@ -59,6 +61,7 @@ void sv_vars_free(struct sv_vars *v)
         return;
     for (i = 0; i < v->n; i++)
         free(v->v[i].val);
+    free(v->v);
     for (i = 0; i < MATCH_VARS; i++)
         free(v->match[i]);
     free(v);
@@ -232,7 +235,17 @@ int sv_var_set(struct sv_run *r, const char *name, const char *value,
     if (var == NULL) {
         if (v->n >= VARS_MAX)
             return -1;
+        if (v->n == v->cap) {
+            int cap = v->cap ? v->cap * 2 : 8;
+
+            var = realloc(v->v, (size_t)cap * sizeof(*var));
+            if (var == NULL)
+                return -1;
+            v->v = var;
+            v->cap = cap;
+        }
         var = &v->v[v->n];
+        memset(var, 0, sizeof(*var));
         memcpy(var->name, name, nlen + 1);
         var->val = NULL;
         var->len = 0;

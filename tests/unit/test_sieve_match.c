@@ -558,6 +558,7 @@ struct setcmd {
     struct sv_node n;
     struct sv_str name, value;
     struct sv_arg aname, avalue, tag[4];
+    struct sv_tagged tags[4];
 };
 
 /* set - run "set MODS name value": sv_cmd_set's return */
@@ -567,6 +568,7 @@ static int set(const char *mods, const char *name, const char *value)
     char buf[64], *save = NULL, *t;
 
     memset(&s, 0, sizeof(s));
+    s.n.tags = s.tags;
     s.n.name = (char *)"set";
     mk_str(&s.name, name);
     mk_str(&s.value, value);

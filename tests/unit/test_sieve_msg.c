@@ -465,6 +465,7 @@ static void test_exists_size(void **state)
     struct tnode t;
     struct sv_arg over = {.type = SV_TAG, .tag = (char *)"over"};
     struct sv_arg num = {.type = SV_NUM};
+    struct sv_tagged size_tag;
     struct sv_node *n;
 
     (void)state;
@@ -481,6 +482,7 @@ static void test_exists_size(void **state)
     n = tnode(&t, "", "", SV_IS, 0, 0);
     n->npos = 0;
     n->ntags = 1;
+    n->tags = &size_tag;
     n->tags[0] = (struct sv_tagged){.name = "over", .tag = &over,
                                     .value = &num};
     num.num = sizeof(msg) - 2;
