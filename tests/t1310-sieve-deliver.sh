@@ -649,4 +649,41 @@ else
     diag "sievec (dovecot-sieve) not installed: not compared"
 fi
 
+# ---------------------------------------------- lda.8's other promises
+# The active script a ManageSieve server keeps: a symlink into ~/sieve/.
+account managed
+as_user mkdir -p "$HOME_/sieve"
+sv_write "$HOME_/sieve/rules.sieve" 'require "fileinto";
+fileinto "Managed";'
+as_user ln -s sieve/rules.sieve "$HOME_/.dovecot.sieve"
+msg "via link" | dl -o create_folders=yes
+is "$RC/$(nfiles "$MD" Managed)" "0/1" "the active script may be a symlink (ManageSieve's)"
+
+# sieve = "" turns the user's script off; sieve_before still runs, and a
+# missing entry of the list (blank-separated here) is logged and skipped.
+account nosieve
+script 'require "fileinto"; fileinto "User";'
+sv_write "$GLOBAL/before-ns.sieve" 'require "imap4flags"; addflag "\\Flagged";'
+msg "no user script" | dl -o create_folders=yes -o "sieve=" \
+    -o "sieve_before=$T/nowhere.sieve $GLOBAL/before-ns.sieve"
+is "$RC" 0 "sieve = (empty): exit 0"
+is "$(nfiles "$MD" User)" 0 "... the user's script is not run"
+like "$(folder_files "$MD" | head -n 1)" ':2,F$' "... sieve_before still is (its flag)"
+like "$OUT" "global script '$T/nowhere\\.sieve': No such file" \
+    "... a missing sieve_before entry is logged and skipped"
+
+# Keywords have no place in a Maildir name: system flags stay, the
+# keyword is left out and -V says so; the log line lists each folder.
+account keyword
+script 'require ["fileinto", "imap4flags"];
+fileinto :flags ["\\Seen", "$Junk"] "Kw";
+fileinto "Other";'
+msg "keywords" | dl -o create_folders=yes
+is "$RC" 0 "keywords: exit 0"
+like "$(folder_files "$MD" Kw)" ':2,S$' "... \\Seen stored as S, \$Junk not stored"
+like "$OUT" "keyword '\\\$Junk' not stored" "... and -V says so"
+like "$OUT" 'folder=Kw,Other, size=' "the log line lists the folders stored into"
+
+
+
 done_testing
