@@ -712,10 +712,12 @@ static int check_tags(struct sv_parser *p, struct sv_node *n)
     size_t idx = 0;
     char want;
 
-    for (i = 0; i < n->nargs && n->args[i].type == SV_TAG; i++)
-        ;
-    if (i > 0 && (n->tags = sv_pool_alloc(p->pool, (size_t)(i < SV_MAX_TAGS
-                                                             ? i : SV_MAX_TAGS)
+    /* room for every tag among the arguments (a tag's value comes
+     * between two tags) */
+    for (i = 0, j = 0; i < n->nargs; i++)
+        j += n->args[i].type == SV_TAG;
+    if (j > 0 && (n->tags = sv_pool_alloc(p->pool, (size_t)(j < SV_MAX_TAGS
+                                                             ? j : SV_MAX_TAGS)
                                           * sizeof(*n->tags))) == NULL)
         return sv_parse_error(p, n->line, n->col, "out of memory");
     for (i = 0; i < n->nargs && n->args[i].type == SV_TAG; i++) {
